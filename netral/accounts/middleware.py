@@ -1,0 +1,42 @@
+"""Attach the user's scope to each request, and hold officers at the second factor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from netral.accounts.queries import scope_for
+
+# Paths a logged-in user may open before the second factor is verified.
+_OPEN_PREFIXES = (
+    "/akun/masuk/",
+    "/akun/otp/",
+    "/akun/keluar/",
+    "/i18n/",
+    "/static/",
+    "/health",
+    "/api/",
+    "/favicon",
+)
+
+
+class RequireOTPMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Lazy: API token authentication replaces request.user before the scope is first read.
+        request.scope = SimpleLazyObject(lambda: scope_for(request.user))  # type: ignore[attr-defined]
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            target = reverse("accounts:otp")
+            return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+
+from netral.accounts.forms import ApiTokenForm, OTPTokenForm
+from netral.accounts.models import ApiToken, User
+from netral.accounts.services import (
+    confirm_totp_device,
+    create_api_token,
+    pending_totp_device,
+    revoke_api_token,
+)
+from netral.core import audit
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        return f"{reverse('accounts:otp')}?next={self.get_redirect_url() or reverse('core:home')}"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or reverse("core:home")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return reverse("core:home")
+    return target
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user.is_verified():  # type: ignore[attr-defined]
+        return HttpResponseRedirect(_safe_next(request))
+    if not user_has_device(user, confirmed=True):
+        return redirect(f"{reverse('accounts:otp_enrol')}?next={_safe_next(request)}")
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            audit.record(action="login", actor=user, obj=user, stream="accounts")
+            return HttpResponseRedirect(_safe_next(request))
+        form.add_error("token", _("This code is not valid or has expired. Try the current one."))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+def otp_enrol(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user_has_device(user, confirmed=True):
+        return redirect(f"{reverse('accounts:otp')}?next={_safe_next(request)}")
+    device = pending_totp_device(user)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            confirm_totp_device(user=user, device=device)
+            otp_login(request, device)
+            messages.success(request, _("Two-step verification is on."))
+            return HttpResponseRedirect(_safe_next(request))
+        form.add_error("token", _("This code does not match. Check the clock of your phone."))
+    qr = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
+    context: dict[str, Any] = {
+        "form": form,
+        "qr": qr,
+        "secret": base64.b32encode(device.bin_key).decode().rstrip("="),
+        "next": _safe_next(request),
+    }
+    return render(request, "accounts/otp_enrol.html", context)
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        expires = timezone.now() + timedelta(days=form.cleaned_data["expires_in_days"])
+        _token, new_token = create_api_token(
+            user=user, name=form.cleaned_data["name"], expires_at=expires
+        )
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=user).order_by("-created_at")[:100]
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "tokens": tokens, "new_token": new_token},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    token = get_object_or_404(ApiToken, pk=pk, user=user)
+    revoke_api_token(token=token, actor=user, reason=_("Revoked by its owner"))
+    messages.success(request, _("The token is revoked."))
+    return redirect("accounts:tokens")

@@ -1,0 +1,121 @@
+"""The tamper-evident audit trail and the rows that keep background work observable."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit entries are append-only and cannot be updated.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("Audit entries are append-only and cannot be deleted.")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit entries are append-only and cannot be updated.")
+
+
+class AuditStream(models.Model):
+    """The head of one hash chain (one per office or stream), locked while an entry is appended."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+    class Meta:
+        verbose_name = _("audit stream")
+        verbose_name_plural = _("audit streams")
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.last_seq}"
+
+
+class AuditEntry(models.Model):
+    """One recorded action: who, as what role, did what to which object, why, and when.
+
+    ``hash`` is SHA-256 over the previous entry's hash followed by this entry's canonical JSON
+    (see ``netral.core.audit.canonical``), so any edit behind the ORM's back breaks the chain.
+    """
+
+    stream = models.CharField(max_length=64)
+    seq = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_role = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    evidence = models.JSONField(default=list, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["stream", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "seq"], name="audit_stream_seq_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["actor", "created_at"], name="audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stream}#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit entries are append-only and cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit entries are append-only and cannot be deleted.")
+
+
+class WorkerHeartbeat(models.Model):
+    """Written by a task that the worker runs each minute; ``/health`` reads it."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    last_seen = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class ScheduledRun(models.Model):
+    """One row per periodic task and period, so the scheduler enqueues each period exactly once."""
+
+    task_path = models.CharField(max_length=200)
+    period_start = models.DateTimeField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task_path", "period_start"], name="scheduled_run_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_path} {self.period_start:%Y-%m-%d %H:%M}"

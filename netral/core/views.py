@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from netral.core.models import WorkerHeartbeat
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Database reachable and a worker seen recently: 200; otherwise 503 with the reason."""
+    checks: dict[str, dict[str, object]] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:  # any database failure makes the service unhealthy
+        checks["database"] = {"ok": False, "error": exc.__class__.__name__}
+    worker_ok = False
+    last_seen = None
+    if checks["database"]["ok"]:
+        beat = WorkerHeartbeat.objects.filter(name="default").first()
+        if beat is not None:
+            last_seen = beat.last_seen.isoformat()
+            stale = timedelta(seconds=settings.NETRAL_WORKER_STALE_SECONDS)
+            worker_ok = timezone.now() - beat.last_seen <= stale
+    checks["worker"] = {"ok": worker_ok, "last_seen": last_seen}
+    healthy = all(bool(c["ok"]) for c in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unhealthy", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_403(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

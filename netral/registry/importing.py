@@ -1,0 +1,485 @@
+"""Bulk import of civil servants from CSV or XLSX: validate in Python, upsert by NIP in SQL.
+
+Rows are validated one by one; valid rows are written in batches through ``executemany`` of an
+upsert on SQLite, or ``COPY`` into a temporary staging table and one ``INSERT ... ON CONFLICT``
+on PostgreSQL. Every rejected or flagged row is reported with its row number, column and reason;
+nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from netral.registry.models import CivilServant, Position, Unit
+from netral.registry.nip import PNS, PPPK, NotANip, parse_nip
+
+BATCH_SIZE = 5000
+
+# Canonical column -> accepted header spellings (English and Indonesian), compared lower-cased.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "nip": ("nip",),
+    "name": ("name", "nama"),
+    "employment_type": ("employment_type", "jenis_kepegawaian", "jenis"),
+    "unit_code": ("unit_code", "kode_unit"),
+    "position": ("position", "jabatan"),
+    "is_head_of_unit": ("is_head_of_unit", "kepala_unit"),
+    "is_active": ("is_active", "aktif"),
+    "birth_date": ("birth_date", "tanggal_lahir"),
+    "sex": ("sex", "jenis_kelamin"),
+}
+REQUIRED = ("nip", "name", "employment_type", "unit_code")
+
+_TRUE = {"1", "true", "yes", "y", "ya", "benar"}
+_FALSE = {"0", "false", "no", "n", "tidak", "salah"}
+_SEX = {"m": "M", "l": "M", "male": "M", "laki-laki": "M", "1": "M"}
+_SEX.update({"f": "F", "p": "F", "female": "F", "perempuan": "F", "2": "F"})
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (unreadable, wrong type, missing columns)."""
+
+    def __init__(self, message: Promise | str) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class RowIssue:
+    row: int  # 1-based, as a spreadsheet shows it (the header is row 1)
+    column: str
+    value: str
+    reason: Promise | str
+    severity: str  # "error" (row not imported) or "flagged" (imported, marked for review)
+
+
+@dataclass
+class ImportResult:
+    total_rows: int = 0
+    imported: int = 0
+    created: int = 0
+    flagged: int = 0
+    rejected: int = 0
+    issues: list[RowIssue] = field(default_factory=list)
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_rows(path: Path, original_name: str = "") -> tuple[list[str], Iterator[list[str]], int]:
+    """Header, an iterator of data rows (as strings) and an estimate of the row count."""
+    name = (original_name or path.name).lower()
+    with path.open("rb") as probe:
+        head = probe.read(4)
+    if head.startswith(b"PK"):
+        return _read_xlsx(path)
+    if name.endswith((".xlsx", ".xlsm")):
+        raise ImportFileError(_("The file is not a valid XLSX workbook."))
+    return _read_csv(path)
+
+
+def _read_csv(path: Path) -> tuple[list[str], Iterator[list[str]], int]:
+    with path.open("rb") as raw:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b""))
+    handle: IO[str] = path.open("r", encoding="utf-8-sig", newline="")
+    try:
+        sample = handle.read(4096)
+    except UnicodeDecodeError as exc:
+        handle.close()
+        raise ImportFileError(_("The file is not UTF-8 text; save it as CSV UTF-8.")) from exc
+    handle.seek(0)
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(handle, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        handle.close()
+        raise ImportFileError(_("The file is empty.")) from None
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            for row in reader:
+                yield [c.strip() for c in row]
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(_("The file is not UTF-8 text; save it as CSV UTF-8.")) from exc
+        finally:
+            handle.close()
+
+    return [h.strip() for h in header], rows(), max(0, lines - 1)
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], Iterator[list[str]], int]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(_("The file is not a valid XLSX workbook.")) from exc
+    sheet = workbook.worksheets[0]
+    values = sheet.iter_rows(values_only=True)
+    try:
+        header = [_cell(v) for v in next(values)]
+    except StopIteration:
+        workbook.close()
+        raise ImportFileError(_("The file is empty.")) from None
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            for row in values:
+                yield [_cell(v) for v in row]
+        finally:
+            workbook.close()
+
+    return header, rows(), max(0, (sheet.max_row or 1) - 1)
+
+
+def map_header(header: Sequence[str]) -> dict[str, int]:
+    """Canonical column name -> index; raises when a required column is missing."""
+    wanted = {alias: canonical for canonical, aliases in COLUMNS.items() for alias in aliases}
+    mapping: dict[str, int] = {}
+    for index, title in enumerate(header):
+        canonical = wanted.get(title.strip().lower().replace(" ", "_"))
+        if canonical and canonical not in mapping:
+            mapping[canonical] = index
+    missing = [c for c in REQUIRED if c not in mapping]
+    if missing:
+        raise ImportFileError(
+            _("Required columns are missing: %(columns)s. See the README for the columns.")
+            % {"columns": ", ".join(missing)}
+        )
+    return mapping
+
+
+# --- Validation -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ValidRow:
+    nip: str
+    name: str
+    employment_type: str
+    conforms: bool
+    birth_date: date | None
+    sex: str
+    agency_id: int
+    unit_id: int
+    position: str
+    is_head: bool
+    is_active: bool
+
+
+def _flag(value: str, default: bool) -> bool | None:
+    v = value.strip().lower()
+    if not v:
+        return default
+    if v in _TRUE:
+        return True
+    if v in _FALSE:
+        return False
+    return None
+
+
+class RowValidator:
+    def __init__(self, *, units: dict[str, tuple[int, int]], allowed_agencies: set[int] | None):
+        self.units = units
+        self.allowed_agencies = allowed_agencies
+        self.seen: dict[str, int] = {}
+
+    def validate(
+        self, number: int, row: list[str], cols: dict[str, int]
+    ) -> tuple[ValidRow | None, list[RowIssue]]:
+        def get(column: str) -> str:
+            index = cols.get(column)
+            return row[index] if index is not None and index < len(row) else ""
+
+        issues: list[RowIssue] = []
+
+        def error(column: str, value: str, reason: Promise | str) -> None:
+            issues.append(RowIssue(number, column, value, reason, "error"))
+
+        nip = get("nip").replace(" ", "")
+        name = " ".join(get("name").split())
+        kind = get("employment_type").upper()
+        unit_code = get("unit_code")
+        info = None
+        if not nip:
+            error("nip", nip, _("the NIP is missing"))
+        else:
+            try:
+                info = parse_nip(nip, kind if kind in (PNS, PPPK) else PNS)
+            except NotANip as exc:
+                error("nip", nip, exc.message)
+            else:
+                first = self.seen.get(nip)
+                if first is not None:
+                    error(
+                        "nip", nip, _("the NIP repeats row %(row)d of this file") % {"row": first}
+                    )
+                    info = None
+        if not name:
+            error("name", name, _("the name is missing"))
+        elif len(name) > 200:
+            error("name", name[:40], _("the name is longer than 200 characters"))
+        if kind not in (PNS, PPPK):
+            error("employment_type", kind, _("the employment type must be PNS or PPPK"))
+        unit = self.units.get(unit_code)
+        if not unit_code:
+            error("unit_code", unit_code, _("the unit code is missing"))
+        elif unit is None:
+            error("unit_code", unit_code, _("no unit has this code"))
+        elif self.allowed_agencies is not None and unit[1] not in self.allowed_agencies:
+            error("unit_code", unit_code, _("this unit belongs to an agency outside your scope"))
+        position = " ".join(get("position").split())
+        if len(position) > 200:
+            error("position", position[:40], _("the position is longer than 200 characters"))
+        is_head = _flag(get("is_head_of_unit"), False)
+        if is_head is None:
+            error("is_head_of_unit", get("is_head_of_unit"), _("use 1 or 0 (ya or tidak)"))
+        is_active = _flag(get("is_active"), True)
+        if is_active is None:
+            error("is_active", get("is_active"), _("use 1 or 0 (ya or tidak)"))
+        birth_text = get("birth_date")
+        if (
+            info is not None
+            and birth_text
+            and info.birth_date is not None
+            and birth_text != info.birth_date.isoformat()
+        ):
+            error(
+                "birth_date",
+                birth_text,
+                _("the birth date differs from the one in the NIP (%(date)s)")
+                % {"date": info.birth_date.isoformat()},
+            )
+        sex_text = get("sex")
+        if info is not None and sex_text and _SEX.get(sex_text.strip().lower()) != info.sex:
+            error("sex", sex_text, _("the sex differs from the one in the NIP"))
+        if issues or info is None or unit is None:
+            return None, issues
+        self.seen[nip] = number
+        if not info.conforms:
+            issues.append(RowIssue(number, "nip", nip, info.problem or "", "flagged"))
+        return (
+            ValidRow(
+                nip=nip,
+                name=name,
+                employment_type=kind,
+                conforms=info.conforms,
+                birth_date=info.birth_date,
+                sex=info.sex,
+                agency_id=unit[1],
+                unit_id=unit[0],
+                position=position,
+                is_head=bool(is_head),
+                is_active=bool(is_active),
+            ),
+            issues,
+        )
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+_TABLE = CivilServant._meta.db_table
+_COLUMNS = (
+    "nip",
+    "name",
+    "name_key",
+    "employment_type",
+    "nip_conforms",
+    "birth_date",
+    "sex",
+    "agency_id",
+    "unit_id",
+    "position_id",
+    "is_head_of_unit",
+    "is_active",
+    "created_at",
+    "updated_at",
+)
+_UPDATED = [c for c in _COLUMNS if c not in ("nip", "created_at")]
+
+
+def _position_ids(names: Iterable[str], cache: dict[str, int]) -> None:
+    missing = {n for n in names if n and n not in cache}
+    if not missing:
+        return
+    Position.objects.bulk_create([Position(name=n) for n in missing], ignore_conflicts=True)
+    for pk, name in Position.objects.filter(name__in=missing).values_list("pk", "name"):
+        cache[name] = pk
+
+
+def _tuples(
+    rows: list[ValidRow], positions: dict[str, int], now: datetime
+) -> list[tuple[Any, ...]]:
+    return [
+        (
+            r.nip,
+            r.name,
+            r.name.lower(),
+            r.employment_type,
+            r.conforms,
+            r.birth_date,
+            r.sex,
+            r.agency_id,
+            r.unit_id,
+            positions.get(r.position),
+            r.is_head,
+            r.is_active,
+            now,
+            now,
+        )
+        for r in rows
+    ]
+
+
+class Writer:
+    """Upserts batches by NIP through the fastest path of the database in use."""
+
+    def __init__(self) -> None:
+        self.vendor = connection.vendor
+        self._staged = False
+
+    def write(self, values: list[tuple[Any, ...]]) -> None:
+        if not values:
+            return
+        if self.vendor == "postgresql":
+            self._write_postgresql(values)
+        else:
+            self._write_generic(values)
+
+    def _write_generic(self, values: list[tuple[Any, ...]]) -> None:
+        placeholders = ", ".join(["%s"] * len(_COLUMNS))
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATED)
+        sql = (
+            f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "  # noqa: S608
+            f"ON CONFLICT (nip) DO UPDATE SET {updates}"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, values)
+
+    def _write_postgresql(self, values: list[tuple[Any, ...]]) -> None:
+        stage = "netral_import_stage"
+        columns = ", ".join(_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATED)
+        with connection.cursor() as cursor:
+            if not self._staged:
+                cursor.execute(
+                    f"CREATE TEMP TABLE IF NOT EXISTS {stage} "
+                    f"(LIKE {_TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+                )
+                cursor.execute(f"ALTER TABLE {stage} DROP COLUMN IF EXISTS id")
+                self._staged = True
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            with raw.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {_TABLE} ({columns}) SELECT {columns} FROM {stage} "  # noqa: S608
+                f"ON CONFLICT (nip) DO UPDATE SET {updates}"
+            )
+            cursor.execute(f"TRUNCATE {stage}")
+
+
+# --- The whole import -------------------------------------------------------------------------
+
+Progress = Callable[[int, int], None]
+
+
+def import_civil_servants(
+    path: Path,
+    *,
+    original_name: str = "",
+    allowed_agencies: set[int] | None = None,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportResult:
+    """Import a CSV or XLSX file; raises ``ImportFileError`` when the file cannot be read at all."""
+    header, rows, estimate = read_rows(path, original_name)
+    cols = map_header(header)
+    units = {
+        code: (pk, agency)
+        for pk, code, agency in Unit.objects.values_list("pk", "code", "agency_id")
+    }
+    validator = RowValidator(units=units, allowed_agencies=allowed_agencies)
+    writer = Writer()
+    positions: dict[str, int] = {}
+    result = ImportResult()
+    before = CivilServant.objects.count()
+    now = timezone.now()
+    batch: list[ValidRow] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        with transaction.atomic():
+            _position_ids((r.position for r in batch), positions)
+            writer.write(_tuples(batch, positions, now))
+        result.imported += len(batch)
+        batch.clear()
+
+    number = 1
+    for number, row in enumerate(rows, start=2):
+        if not any(row):
+            continue  # blank line
+        result.total_rows += 1
+        valid, issues = validator.validate(number, row, cols)
+        if issues:
+            result.issues.extend(issues)
+        if valid is None:
+            result.rejected += 1
+            continue
+        if not valid.conforms:
+            result.flagged += 1
+        batch.append(valid)
+        if len(batch) >= batch_size:
+            flush()
+            if progress:
+                progress(result.total_rows, max(estimate, result.total_rows))
+    flush()
+    if progress:
+        progress(result.total_rows, result.total_rows)
+    result.created = CivilServant.objects.count() - before
+    return result
+
+
+REPORT_HEADER = (_("row"), _("column"), _("value"), _("problem"), _("outcome"))
+
+
+def write_report(issues: Iterable[RowIssue], out: IO[str], language: str) -> None:
+    """The row-by-row report as CSV, in the user's language."""
+    with translation.override(language):
+        outcome = {"error": str(_("not imported")), "flagged": str(_("imported, flagged"))}
+        writer = csv.writer(out)
+        writer.writerow([str(h) for h in REPORT_HEADER])
+        for issue in issues:
+            writer.writerow(
+                [issue.row, issue.column, issue.value, str(issue.reason), outcome[issue.severity]]
+            )
+
+
+def report_text(issues: Iterable[RowIssue], language: str) -> str:
+    buffer = io.StringIO()
+    write_report(issues, buffer, language)
+    return buffer.getvalue()

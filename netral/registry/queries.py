@@ -1,0 +1,44 @@
+"""Reading the registry. Every list a user sees is filtered by their ``Scope``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from netral.core.scope import Scope
+from netral.registry.models import Agency, CivilServant, PPKAppointment
+
+
+def visible_civil_servants(scope: Scope) -> QuerySet[CivilServant]:
+    return scope.filter(
+        CivilServant.objects.all(), region_field="agency__region_id", agency_field="agency_id"
+    )
+
+
+def visible_agencies(scope: Scope) -> QuerySet[Agency]:
+    return scope.filter(Agency.objects.all(), region_field="region_id", agency_field="id")
+
+
+def search_civil_servants(scope: Scope, query: str) -> tuple[QuerySet[CivilServant], str]:
+    """Civil servants matching a NIP prefix (digits) or a name prefix; returns the sort key."""
+    queryset = visible_civil_servants(scope).select_related("agency", "unit", "position")
+    text = " ".join(query.split())
+    if text.isdigit():
+        return queryset.filter(nip__startswith=text), "nip"
+    if text:
+        return queryset.filter(name_key__startswith=text.lower()), "name"
+    return queryset, "name"
+
+
+def ppk_on(agency_id: int, day: date) -> PPKAppointment | None:
+    """The PPK of an agency on a day: the acting head when one is appointed, else the head.
+
+    One query over the (agency, valid_from, valid_to) index.
+    """
+    return (
+        PPKAppointment.objects.filter(agency_id=agency_id, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("-acting_kind", "-valid_from")
+        .first()
+    )

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from netral.api import api
+
+urlpatterns = [
+    path("", include("netral.core.urls")),
+    path("akun/", include("netral.accounts.urls")),
+    path("registri/", include("netral.registry.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
+
+handler403 = "netral.core.views.error_403"
+handler404 = "netral.core.views.error_404"
+handler500 = "netral.core.views.error_500"
