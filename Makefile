@@ -11,7 +11,7 @@ install:
 	@bash scripts/bootstrap.sh dev
 
 lint: install
-	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy netral e2e bench
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && NETRAL_TESTING=1 .venv/bin/mypy netral e2e bench
 
 format: install
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

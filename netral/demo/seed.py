@@ -322,16 +322,24 @@ def seed() -> list[DemoUser]:
         positions[name], _ = Position.objects.get_or_create(name=name)
     _seed_servants(agencies, units, positions)
     offices: dict[str, Office] = {}
-    for code, name, kind, level, region, agency_code, parent in OFFICES:
-        offices[code], _ = Office.objects.update_or_create(
-            code=code,
+    for (
+        office_code,
+        office_name,
+        office_kind,
+        level,
+        office_region,
+        office_agency,
+        parent_office,
+    ) in OFFICES:
+        offices[office_code], _ = Office.objects.update_or_create(
+            code=office_code,
             defaults={
-                "name": name,
-                "kind": kind,
+                "name": office_name,
+                "kind": office_kind,
                 "level": level,
-                "region_id": region,
-                "agency": agencies.get(agency_code) if agency_code else None,
-                "parent": offices.get(parent) if parent else None,
+                "region_id": office_region,
+                "agency": agencies.get(office_agency) if office_agency else None,
+                "parent": offices.get(parent_office) if parent_office else None,
             },
         )
     for spec in USERS:

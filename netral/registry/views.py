@@ -113,13 +113,13 @@ def import_start(request: HttpRequest) -> HttpResponse:
             allowed_agencies=allowed,
         )
         return redirect("registry:import_detail", pk=job.pk)
-    jobs = ImportJob.objects.filter(created_by=request.user)[:20]
+    jobs = ImportJob.objects.filter(created_by_id=request.user.pk)[:20]
     return render(request, "registry/import_start.html", {"form": form, "jobs": jobs})
 
 
 def _own_job(request: HttpRequest, pk: int) -> ImportJob:
     _require(request, "registry.import")
-    return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    return get_object_or_404(ImportJob, pk=pk, created_by_id=request.user.pk)
 
 
 @login_required
