@@ -76,6 +76,10 @@ class ImportResult:
 # --- Reading ----------------------------------------------------------------------------------
 
 
+# Spreadsheets keep numbers as doubles: an 18-digit NIP typed as a number has lost digits.
+LOST_DIGITS = "\x00lost-digits"
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -84,7 +88,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return LOST_DIGITS if abs(value) >= 1e15 else str(int(value))
     return str(value).strip()
 
 
@@ -226,6 +230,16 @@ class RowValidator:
         info = None
         if not nip:
             error("nip", nip, _("the NIP is missing"))
+        elif nip == LOST_DIGITS:
+            nip = ""
+            error(
+                "nip",
+                "",
+                _(
+                    "the NIP is stored as a number, which keeps only 15 digits; "
+                    "format the column as text and type it again"
+                ),
+            )
         else:
             try:
                 info = parse_nip(nip, kind if kind in (PNS, PPPK) else PNS)

@@ -12,12 +12,12 @@ from netral.registry.models import Agency, CivilServant, PPKAppointment
 
 def visible_civil_servants(scope: Scope) -> QuerySet[CivilServant]:
     return scope.filter(
-        CivilServant.objects.all(), region_field="agency__region_id", agency_field="agency_id"
+        CivilServant.objects.all(), region_field="agency__region__code", agency_field="agency_id"
     )
 
 
 def visible_agencies(scope: Scope) -> QuerySet[Agency]:
-    return scope.filter(Agency.objects.all(), region_field="region_id", agency_field="id")
+    return scope.filter(Agency.objects.all(), region_field="region__code", agency_field="id")
 
 
 def search_civil_servants(scope: Scope, query: str) -> tuple[QuerySet[CivilServant], str]:

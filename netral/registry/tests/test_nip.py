@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from netral.registry.nip import PNS, PPPK, NotANip, parse_nip
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def test_valid_pns_number_gives_birth_date_and_sex():
+    info = parse_nip("198507142010122001", PNS)
+    assert info.conforms
+    assert info.birth_date == date(1985, 7, 14)
+    assert info.sex == "F"
+    assert info.problem is None
+
+
+def test_valid_pppk_number():
+    info = parse_nip("199003032022211004", PPPK)
+    assert info.conforms
+    assert info.birth_date == date(1990, 3, 3)
+    assert info.sex == "M"
+
+
+@pytest.mark.parametrize(
+    ("nip", "message"),
+    [
+        ("19850714201012200", "18 digits"),
+        ("1985071420101220011", "18 digits"),
+        ("19850714201012200A", "digits only"),
+        ("\uff1198507142010122001", "digits only"),
+    ],
+)
+def test_wrong_length_or_characters_is_not_a_nip(nip, message):
+    with pytest.raises(NotANip, match=message):
+        parse_nip(nip)
+
+
+@pytest.mark.parametrize(
+    ("nip", "kind", "reason"),
+    [
+        ("198502302010122001", PNS, "birth date in the NIP is not a real date"),
+        ("198507142010132001", PNS, "appointment month is not a real month"),
+        ("198507142000122001", PNS, "before the 18th birthday"),
+        ("198507142010123001", PNS, "sex digit"),
+        ("198507142010122001", PPPK, "PNS layout, not the PPPK one"),
+        ("199003032022211004", PNS, "PPPK layout, not the PNS one"),
+    ],
+)
+def test_numbers_that_fit_no_layout_are_kept_and_flagged(nip, kind, reason):
+    info = parse_nip(nip, kind)
+    assert not info.conforms
+    assert reason in str(info.problem)
+
+
+@given(
+    birth=st.dates(min_value=date(1950, 1, 1), max_value=date(2005, 12, 31)),
+    years_after=st.integers(min_value=18, max_value=40),
+    month=st.integers(min_value=1, max_value=12),
+    sex=st.sampled_from("12"),
+    serial=st.integers(min_value=0, max_value=999),
+    pppk=st.booleans(),
+)
+def test_every_well_formed_number_round_trips(birth, years_after, month, sex, serial, pppk):
+    year = birth.year + years_after + 1  # strictly after the 18th birthday
+    middle = f"{year:04d}21" if pppk else f"{year:04d}{month:02d}"
+    nip = f"{birth:%Y%m%d}{middle}{sex}{serial:03d}"
+    info = parse_nip(nip, PPPK if pppk else PNS)
+    assert info.conforms, info.problem
+    assert info.birth_date == birth
+    assert info.sex == ("M" if sex == "1" else "F")
