@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from netral.accounts.forms import ApiTokenForm, OTPTokenForm
 from netral.accounts.models import ApiToken, User
@@ -44,6 +45,12 @@ def _safe_next(request: HttpRequest) -> str:
     return target
 
 
+def _throttled(user: User) -> bool:
+    """True when django-otp refuses codes for a while after repeated wrong ones."""
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    return any(not device.verify_is_allowed()[0] for device in devices)
+
+
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -53,12 +60,19 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:otp_enrol')}?next={_safe_next(request)}")
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        was_throttled = _throttled(user)
         device = match_token(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
             audit.record(action="login", actor=user, obj=user, stream="accounts")
             return HttpResponseRedirect(_safe_next(request))
-        form.add_error("token", _("This code is not valid or has expired. Try the current one."))
+        if was_throttled:
+            message = _("Too many wrong codes in a row. Wait a few seconds, then try again.")
+            form.add_error("token", message)
+        else:
+            form.add_error(
+                "token", _("This code is not valid or has expired. Try the current one.")
+            )
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request)})
 
 

@@ -105,6 +105,9 @@ def test_a_wrong_code_keeps_the_officer_at_the_second_factor(personas):
     assert wrong.status_code == 200
     assert "Kode ini tidak sah" in wrong.content.decode()
     assert client.get("/registri/").status_code == 302
+    code = f"{totp(demo_totp_key('bkd.kaltim')):06d}"
+    too_soon = client.post("/akun/otp/", {"token": code, "next": "/registri/"})
+    assert "Terlalu banyak kode salah" in too_soon.content.decode()
 
 
 def test_login_is_throttled_after_repeated_failures(personas):
