@@ -13,9 +13,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     from netral.demo.seed import seed
+    from netral.rules.loader import load_holidays, load_rules
 
     with django_db_blocker.unblock():
         seed()
+        load_rules()
+        load_holidays(2019, 2030)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from netral.accounts.auth import TokenAuth, VerifiedSessionAuth
 from netral.core.api import InvalidInput
 from netral.regions.api import router as regions_router
 from netral.registry.api import router as registry_router
+from netral.rules.api import calendar_router, deadlines_router, elections_router, rules_router
 
 api = NinjaAPI(
     title="Netral API",
@@ -29,6 +30,10 @@ api = NinjaAPI(
 )
 api.add_router("/v1/regions", regions_router)
 api.add_router("/v1/registry", registry_router)
+api.add_router("/v1/rules", rules_router)
+api.add_router("/v1/calendar", calendar_router)
+api.add_router("/v1/elections", elections_router)
+api.add_router("/v1/deadlines", deadlines_router)
 
 
 def _error(

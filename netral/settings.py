@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "netral.regions",
     "netral.registry",
     "netral.accounts",
+    "netral.rules",
     "netral.demo",
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("netral.core.urls")),
     path("akun/", include("netral.accounts.urls")),
     path("registri/", include("netral.registry.urls")),
+    path("aturan/", include("netral.rules.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -7,6 +7,7 @@ py=.venv/bin/python
 $py manage.py compile_translations
 $py manage.py migrate --no-input -v0
 $py manage.py load_regions
+$py manage.py load_rules
 $py manage.py seed_demo | tee var/demo-logins.txt
 
 pids=()

@@ -1,0 +1,196 @@
+"""Seed the law as data from ``data/catalogue.json`` and national days off from ``holidays``.
+
+Only missing rows are created: rows changed through the admin (new versions) are never
+overwritten by a later run, so a change in the law stays a data change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from netral.rules.models import (
+    CalendarRevision,
+    DeadlineRule,
+    Election,
+    ElectionStage,
+    Holiday,
+    Provision,
+    Regulation,
+    ReviewingAgency,
+    Sanction,
+    SanctionOption,
+    ViolationType,
+)
+
+CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.json"
+
+
+@dataclass
+class LoadCounts:
+    created: int = 0
+    existing: int = 0
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _provision_key(spec: dict[str, Any]) -> dict[str, Any]:
+    return {k: spec[k] for k in ("pasal", "ayat", "huruf", "angka")}
+
+
+@transaction.atomic
+def load_rules(path: Path = CATALOGUE) -> LoadCounts:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    counts = LoadCounts()
+
+    def tally(created: bool) -> None:
+        if created:
+            counts.created += 1
+        else:
+            counts.existing += 1
+
+    regulations: dict[str, Regulation] = {}
+    for spec in data["regulations"]:
+        regulations[spec["code"]], created = Regulation.objects.get_or_create(
+            code=spec["code"], defaults={k: v for k, v in spec.items() if k != "code"}
+        )
+        tally(created)
+    provisions: dict[str, Provision] = {}
+    for key, spec in data["provisions"].items():
+        provisions[key], created = Provision.objects.get_or_create(
+            regulation=regulations[spec["regulation"]],
+            **_provision_key(spec),
+            defaults={
+                "summary_id": spec["summary_id"],
+                "summary_en": spec["summary_en"],
+                "confidence": spec["confidence"],
+            },
+        )
+        tally(created)
+    sanctions: dict[str, Sanction] = {}
+    for spec in data["sanctions"]:
+        fields = {k: v for k, v in spec.items() if k not in ("code", "provision")}
+        fields["provision"] = provisions.get(spec["provision"]) if spec["provision"] else None
+        fields["position"] = len(sanctions)
+        sanctions[spec["code"]], created = Sanction.objects.get_or_create(
+            code=spec["code"], defaults=fields
+        )
+        tally(created)
+    for position, spec in enumerate(data["violation_types"]):
+        fields = {k: v for k, v in spec.items() if k not in ("code", "provisions", "options")}
+        violation, created = ViolationType.objects.get_or_create(
+            code=spec["code"], defaults={**fields, "position": position}
+        )
+        tally(created)
+        if created:
+            violation.provisions.set([provisions[p] for p in spec["provisions"]])
+            SanctionOption.objects.bulk_create(
+                SanctionOption(
+                    violation_type=violation,
+                    track=option["track"],
+                    sanction=sanctions[option["sanction"]],
+                    role=option["role"],
+                    condition_id=option["condition_id"],
+                    condition_en=option["condition_en"],
+                    confidence=option["confidence"],
+                    citation=sanctions[option["sanction"]].citation,
+                    position=index,
+                )
+                for index, option in enumerate(spec["options"])
+            )
+    for spec in data["elections"]:
+        election, created = Election.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "kind": spec["kind"],
+                "name_id": spec["name_id"],
+                "name_en": spec["name_en"],
+                "voting_day": _date(spec["voting_day"]),
+                "citation": spec["citation"],
+                "confidence": spec["confidence"],
+            },
+        )
+        tally(created)
+        for stage in spec["stages"]:
+            _stage, created = ElectionStage.objects.get_or_create(
+                election=election,
+                kind=stage["kind"],
+                defaults={
+                    "start": _date(stage["start"]),
+                    "end": _date(stage["end"]),
+                    "citation": stage["citation"],
+                    "confidence": stage["confidence"],
+                },
+            )
+            tally(created)
+    for spec in data["deadlines"]:
+        _rule, created = DeadlineRule.objects.get_or_create(
+            step=spec["step"],
+            election_kind=spec["election_kind"],
+            valid_from=None,
+            defaults={
+                "amount": spec["amount"],
+                "unit": spec["unit"],
+                "extension_amount": spec["extension_amount"],
+                "citation": spec["citation"],
+                "confidence": spec["confidence"],
+                "note_id": spec["note_id"],
+                "note_en": spec["note_en"],
+            },
+        )
+        tally(created)
+    for spec in data["reviewing_agencies"]:
+        _agency, created = ReviewingAgency.objects.get_or_create(
+            code=spec["code"],
+            valid_from=_date(spec["valid_from"]),
+            defaults={
+                "name": spec["name"],
+                "valid_to": _date(spec["valid_to"]),
+                "citation": spec["citation"],
+                "confidence": spec["confidence"],
+            },
+        )
+        tally(created)
+    return counts
+
+
+@transaction.atomic
+def load_holidays(first_year: int, last_year: int) -> LoadCounts:
+    """Materialise Indonesia's national holidays, joint leave and election days as rows."""
+    import holidays as holidays_package
+
+    years = list(range(first_year, last_year + 1))
+    categories = ("public", "government")
+    local = holidays_package.country_holidays(
+        "ID", years=years, categories=categories, language="id"
+    )
+    english = holidays_package.country_holidays(
+        "ID", years=years, categories=categories, language="en_US"
+    )
+    source = f"holidays {version('holidays')} (ID; public, government)"
+    existing = set(Holiday.objects.filter(date__year__in=years).values_list("date", flat=True))
+    new = [
+        Holiday(date=day, name_id=name[:200], name_en=english.get(day, name)[:200], source=source)
+        for day, name in sorted(local.items())
+        if day not in existing
+    ]
+    Holiday.objects.bulk_create(new)
+    if new:
+        bump_calendar_revision()
+    return LoadCounts(created=len(new), existing=len(existing))
+
+
+def bump_calendar_revision() -> None:
+    from django.db.models import F
+
+    updated = CalendarRevision.objects.filter(pk=1).update(revision=F("revision") + 1)
+    if not updated:
+        CalendarRevision.objects.get_or_create(pk=1, defaults={"revision": 1})

@@ -1,0 +1,75 @@
+"""Reading the law as data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from netral.rules.calendar import CALENDAR_DAYS, DayCounter, calendar_for
+from netral.rules.models import (
+    DeadlineRule,
+    Election,
+    ReviewingAgency,
+    SanctionOption,
+    ViolationType,
+    in_force,
+)
+
+
+def catalogue(query: str = "") -> QuerySet[ViolationType]:
+    """Violation types with their legal basis and sanction options, for pages and the API."""
+    queryset = ViolationType.objects.prefetch_related(
+        "provisions__regulation",
+        Prefetch(
+            "sanction_options",
+            queryset=SanctionOption.objects.select_related("sanction").order_by(
+                "track", "position"
+            ),
+        ),
+    ).order_by("position")
+    text = query.strip()
+    if text:
+        queryset = queryset.filter(
+            Q(name_id__icontains=text)
+            | Q(name_en__icontains=text)
+            | Q(description_id__icontains=text)
+            | Q(description_en__icontains=text)
+            | Q(examples_id__icontains=text)
+            | Q(examples_en__icontains=text)
+            | Q(code__icontains=text)
+        )
+    return queryset
+
+
+def election_by_slug_or_id(value: str) -> Election | None:
+    queryset = Election.objects.prefetch_related("stages")
+    if value.isdigit():
+        return queryset.filter(pk=int(value)).first()
+    return queryset.filter(slug=value).first()
+
+
+def reviewing_agency_on(day: date) -> ReviewingAgency | None:
+    return ReviewingAgency.objects.filter(in_force(day)).order_by("-valid_from").first()
+
+
+def deadline_rule(step: str, election_kind: str, on: date) -> DeadlineRule | None:
+    """The rule in force for a step: one for the election's kind beats one for any election."""
+    rules = (
+        DeadlineRule.objects.filter(step=step, election_kind__in=[election_kind, "any"])
+        .filter(in_force(on))
+        .order_by("-valid_from")
+    )
+    candidates = list(rules)
+    specific = [r for r in candidates if r.election_kind == election_kind]
+    return (specific or candidates)[0] if candidates else None
+
+
+def counter_for(rule: DeadlineRule, region_code: str | None = None) -> DayCounter:
+    if rule.unit == DeadlineRule.Unit.CALENDAR_DAYS:
+        return CALENDAR_DAYS
+    return calendar_for(region_code)
+
+
+def due_date(rule: DeadlineRule, start: date, region_code: str | None = None) -> date:
+    return counter_for(rule, region_code).add(start, rule.amount)

@@ -1,0 +1,19 @@
+"""Cache invalidation only: any change of days off bumps the calendar revision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from netral.rules.loader import bump_calendar_revision
+from netral.rules.models import Holiday, LocalDayOff
+
+
+@receiver(post_save, sender=Holiday)
+@receiver(post_delete, sender=Holiday)
+@receiver(post_save, sender=LocalDayOff)
+@receiver(post_delete, sender=LocalDayOff)
+def days_off_changed(sender: Any, **kwargs: Any) -> None:
+    bump_calendar_revision()
