@@ -80,7 +80,7 @@ def main() -> None:
     naive_rate = args.calls / naive_seconds
     ratio = engine_rate / naive_rate
     print(f"add working days: {args.calls:,} calls, start 2023-2027, 1..{args.max_days} days")
-    print(f"calendar build (2000-2045, once per region and revision): {build_seconds * 1000:.1f} ms")
+    print(f"calendar build (2000-2045, once per region and revision): {build_seconds:.4f} s")
     print()
     print(f"{'path':<28} {'calls/s':>14} {'us/call':>10}")
     print(f"{'-' * 28} {'-' * 14} {'-' * 10}")

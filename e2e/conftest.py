@@ -79,6 +79,7 @@ def _restore_roles() -> None:
 def demo_world(live_server: Any, transactional_db: Any, settings: Any, tmp_path: Path) -> None:
     """Each test starts from the demo world: live-server tests flush the database afterwards."""
     from netral.demo.seed import seed
+    from netral.rules.loader import load_rules
 
     media = tmp_path / "media"
     settings.MEDIA_ROOT = media  # uploads and import reports stay out of var/
@@ -91,6 +92,7 @@ def demo_world(live_server: Any, transactional_db: Any, settings: Any, tmp_path:
     }
     _restore_roles()
     seed()
+    load_rules()
 
 
 # --- Helpers shared by the tests -------------------------------------------------------------

@@ -203,3 +203,29 @@ def test_import_with_one_bad_row_reports_it(page: Page, tmp_path: Path) -> None:
     assert sorted(s.nip for s in imported) == good
     assert {s.unit.code for s in imported} == {"64.02-DISDIK"}
     assert not CivilServant.objects.filter(nip=bad).exists()
+
+
+def test_public_rules_page_in_both_languages(page: Page, live_server: Any) -> None:
+    page.goto(f"{live_server.url}/aturan/")
+    expect(page.locator("h1")).to_have_text("Larangan bagi ASN dalam pemilihan")
+    expect(page.locator("section.rule")).to_have_count(15)
+    banner = page.locator("#banner")
+    expect(banner).to_contain_text("Memasang spanduk atau baliho")
+    expect(banner).to_contain_text("Sanksi moral: pernyataan secara tertutup")
+    expect(page.locator("#spouse-campaign")).to_contain_text("belum terverifikasi")
+    expect(page.get_by_role("button", name="Cetak halaman ini")).to_be_visible()
+
+    page.locator("#q").fill("TikTok")
+    page.locator("main form[role=search] button[type=submit]").click()
+    expect(page.locator("section.rule")).to_have_count(1)
+    expect(page.locator("#online-campaign")).to_be_visible()
+
+    page.locator("header button[value=en]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("What civil servants may not do in elections")
+    expect(page.locator("#online-campaign")).to_contain_text(
+        "Campaigning for a candidate on social media or online"
+    )
+    page.goto(f"{live_server.url}/aturan/")
+    expect(page.locator("section.rule")).to_have_count(15)
+    expect(page.locator("#party-member")).to_contain_text("Dismissal not with honour")
