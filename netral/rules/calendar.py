@@ -126,11 +126,18 @@ def calendar_for(region_code: str | None = None) -> WorkingCalendar:
     calendar = _cache.get(key)
     if calendar is not None:
         return calendar
-    days_off = list(Holiday.objects.values_list("date", flat=True))
+    national = list(Holiday.objects.values_list("date", flat=True))
+    days_off = list(national)
     chain = region_chain(region_code)
     if chain:
         days_off += LocalDayOff.objects.filter(region_id__in=chain).values_list("date", flat=True)
-    calendar = WorkingCalendar(days_off)
+    # Only the years whose national days off are loaded: beyond them a count would silently
+    # ignore holidays, so such dates are refused instead.
+    if national:
+        first, last = date(min(national).year, 1, 1), date(max(national).year, 12, 31)
+        calendar = WorkingCalendar(days_off, first, last)
+    else:
+        calendar = WorkingCalendar(days_off)
     with _lock:
         if len(_cache) > 1000:
             _cache.clear()

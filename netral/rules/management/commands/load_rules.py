@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -15,7 +16,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--first-year", type=int, default=2019)
-        parser.add_argument("--last-year", type=int, default=2030)
+        parser.add_argument(
+            "--last-year",
+            type=int,
+            default=date.today().year + 5,
+            help="Last year of national days off to load (default: five years ahead).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         rules = load_rules()
