@@ -21,6 +21,18 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         load_holidays(2019, 2030)
 
 
+@pytest.fixture(autouse=True)
+def _private_storage(settings: Any, tmp_path: Any) -> None:
+    """Uploaded files of a test go to its own temporary directory, never to var/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/_private/"},
+        },
+    }
+
+
 @pytest.fixture
 def personas(db: Any) -> dict[str, Any]:
     """The demo users by username: admin, bawaslu.kaltim, bkpsdm.kukar, auditor.kaltim, ..."""

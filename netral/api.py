@@ -9,6 +9,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from netral.accounts.auth import TokenAuth, VerifiedSessionAuth
 from netral.core.api import InvalidInput
+from netral.intake.api import FieldErrors
+from netral.intake.api import router as reports_router
 from netral.regions.api import router as regions_router
 from netral.registry.api import router as registry_router
 from netral.rules.api import calendar_router, deadlines_router, elections_router, rules_router
@@ -34,6 +36,7 @@ api.add_router("/v1/rules", rules_router)
 api.add_router("/v1/calendar", calendar_router)
 api.add_router("/v1/elections", elections_router)
 api.add_router("/v1/deadlines", deadlines_router)
+api.add_router("/v1/reports", reports_router)
 
 
 def _error(
@@ -56,6 +59,11 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 @api.exception_handler(InvalidInput)
 def on_invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
     return _error(request, 422, exc.message, [{"field": exc.field, "message": exc.message}])
+
+
+@api.exception_handler(FieldErrors)
+def on_field_errors(request: HttpRequest, exc: FieldErrors) -> HttpResponse:
+    return _error(request, 422, str(exc.message), exc.errors)  # type: ignore[arg-type]
 
 
 @api.exception_handler(AuthenticationError)

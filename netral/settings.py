@@ -22,6 +22,11 @@ _DEV_SECRET = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"  
 SECRET_KEY = env_str("NETRAL_SECRET_KEY", _DEV_SECRET if (DEBUG or TESTING) else "")
 if not SECRET_KEY:
     raise RuntimeError("NETRAL_SECRET_KEY must be set when NETRAL_DEBUG is off.")
+# AES-256-GCM keys for reporters' identities, "id:base64,id2:base64"; the first encrypts.
+_DEV_IDENTITY_KEY = "dev:ZGV2LW9ubHktaWRlbnRpdHkta2V5LTMyLWJ5dGVzISE="
+NETRAL_IDENTITY_KEYS = env_str(
+    "NETRAL_IDENTITY_KEYS", _DEV_IDENTITY_KEY if (DEBUG or TESTING) else ""
+)
 # Key for HMAC-SHA256 of random secrets (API tokens, receipt secrets); separate so that
 # rotating SECRET_KEY (sessions) does not invalidate every partner's token.
 HMAC_KEY = env_str("NETRAL_HMAC_KEY", SECRET_KEY)
@@ -50,12 +55,12 @@ INSTALLED_APPS = [
     "netral.registry",
     "netral.accounts",
     "netral.rules",
+    "netral.intake",
     "netral.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "netral.core.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +73,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+if not (DEBUG or TESTING):  # runserver serves static files in development
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "netral.urls"
 WSGI_APPLICATION = "netral.wsgi.application"

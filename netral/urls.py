@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from netral.api import api
+from netral.intake.urls import officer_urlpatterns
 
 urlpatterns = [
     path("", include("netral.core.urls")),
     path("akun/", include("netral.accounts.urls")),
     path("registri/", include("netral.registry.urls")),
     path("aturan/", include("netral.rules.urls")),
+    path("lapor/", include("netral.intake.urls")),
+    path("laporan/", include(officer_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

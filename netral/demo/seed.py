@@ -258,6 +258,7 @@ USERS = [
     ),
     DemoUser("ppk.kukar", "Edi Darmawan", "ppk", None, agency="KAB-64.02"),
     DemoUser("auditor.kaltim", "Hesti Purnama", "auditor", None, region="64"),
+    DemoUser("kustodian.kukar", "Nanda Pratiwi", "custodian", "BAWASLU-64.02", region="64.02"),
 ]
 
 

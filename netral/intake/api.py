@@ -1,0 +1,270 @@
+"""Public reporting API (no login) and officer endpoints (scoped by jurisdiction)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from netral.core.api import ErrorOut, Page, keyset_page
+from netral.core.scope import request_scope
+from netral.intake.evidence import EvidenceRejected, store_upload
+from netral.intake.forms import NOT_SURE, ReportForm
+from netral.intake.queries import public_history, visible_reports
+from netral.intake.services import agency_for_text, report_for_receipt, submit_report
+from netral.rules.models import Election, ViolationType
+
+router = Router(tags=["reports"])
+
+
+class FieldErrors(HttpError):
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__(422, _("Some fields are not valid."))
+        self.errors = errors
+
+
+class UploadOut(Schema):
+    id: str
+    sha256: str
+    content_type: str
+    size: int
+
+
+@router.post("/uploads", response={201: UploadOut, 413: ErrorOut, 422: ErrorOut}, auth=None)
+def upload_evidence(request: HttpRequest, file: File[UploadedFile]) -> Status[Any]:
+    """Store one evidence file; reference its ``id`` in the report's ``evidence`` list."""
+    token = secrets.token_urlsafe(18)
+    try:
+        evidence = store_upload(file, upload_token=token)
+    except EvidenceRejected as exc:
+        status = 413 if exc.too_large else 422
+        body = {
+            "detail": str(exc.message),
+            "errors": [{"field": "file", "message": str(exc.message)}],
+        }
+        return Status(status, body)
+    return Status(
+        201,
+        {
+            "id": token,
+            "sha256": evidence.sha256,
+            "content_type": evidence.content_type,
+            "size": evidence.size,
+        },
+    )
+
+
+class AccusedIn(Schema):
+    name: str
+    nip: str = ""
+    agency: str = ""
+    position: str = ""
+
+
+class ReporterIn(Schema):
+    name: str = ""
+    nik: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class ReportIn(Schema):
+    violation_type: str = NOT_SURE
+    election: str = ""
+    accused: AccusedIn
+    act_date: date
+    act_place: str = ""
+    act_region: str
+    learned_date: date
+    description: str
+    links: list[str] = []
+    evidence: list[str] = []
+    reporter: ReporterIn | None = None
+    statement_true: bool
+
+
+class ReceiptOut(Schema):
+    receipt_code: str
+    secret: str
+    status: str
+
+
+_FIELD_NAMES = {
+    "accused_name": "accused.name",
+    "accused_nip": "accused.nip",
+    "accused_agency_text": "accused.agency",
+    "accused_position": "accused.position",
+    "reporter_name": "reporter.name",
+    "reporter_nik": "reporter.nik",
+    "reporter_address": "reporter.address",
+    "reporter_phone": "reporter.phone",
+    "reporter_email": "reporter.email",
+}
+
+
+@router.post("", response={201: ReceiptOut, 422: ErrorOut}, auth=None)
+def create_report(request: HttpRequest, payload: ReportIn) -> Status[Any]:
+    """Submit a report. Send an ``Idempotency-Key`` header: a retry returns the same receipt."""
+    reporter = payload.reporter
+    form = ReportForm(
+        {
+            "violation_type": payload.violation_type,
+            "election": payload.election,
+            "accused_name": payload.accused.name,
+            "accused_nip": payload.accused.nip,
+            "accused_agency_text": payload.accused.agency,
+            "accused_position": payload.accused.position,
+            "act_region": payload.act_region,
+            "act_place": payload.act_place,
+            "act_date": payload.act_date.isoformat(),
+            "learned_date": payload.learned_date.isoformat(),
+            "description": payload.description,
+            "links": "\n".join(payload.links),
+            "identified": "1" if reporter else "0",
+            "reporter_name": reporter.name if reporter else "",
+            "reporter_nik": reporter.nik if reporter else "",
+            "reporter_address": reporter.address if reporter else "",
+            "reporter_phone": reporter.phone if reporter else "",
+            "reporter_email": reporter.email if reporter else "",
+            "statement_true": "on" if payload.statement_true else "",
+            "submission_token": "api",
+            "upload_token": "api",
+        }
+    )
+    if not form.is_valid():
+        raise FieldErrors(
+            [
+                {"field": _FIELD_NAMES.get(name, name), "message": str(message)}
+                for name, messages in form.errors.items()
+                for message in messages
+            ]
+        )
+    data = form.cleaned_data
+    key = request.headers.get("Idempotency-Key", "").strip()[:80]
+    result = submit_report(
+        fields={
+            "violation_type": ViolationType.objects.filter(code=data["violation_type"]).first(),
+            "election": Election.objects.filter(slug=data["election"]).first(),
+            "accused_name": data["accused_name"],
+            "accused_nip": data["accused_nip"],
+            "accused_agency_text": data["accused_agency_text"],
+            "accused_agency": agency_for_text(data["accused_agency_text"]),
+            "accused_position": data["accused_position"],
+            "act_region_id": data["act_region"],
+            "act_place": data["act_place"],
+            "act_date": data["act_date"],
+            "learned_date": data["learned_date"],
+            "description": data["description"],
+            "statement_true": True,
+        },
+        identity=form.identity(),
+        links=data["links"],
+        upload_tokens=payload.evidence[:10],
+        idempotency_key=f"api:{key}" if key else f"api:{secrets.token_urlsafe(18)}",
+    )
+    receipt = {
+        "receipt_code": result.report.receipt_code,
+        "secret": result.secret,
+        "status": result.report.status,
+    }
+    return Status(201, receipt)
+
+
+class StatusIn(Schema):
+    receipt_code: str
+    secret: str
+
+
+class EventOut(Schema):
+    at: str
+    status: str
+    label: str
+    note: str
+
+
+class MessageOut(Schema):
+    at: str
+    sender: str
+    body: str
+
+
+class StatusOut(Schema):
+    status: str
+    history: list[EventOut]
+    messages: list[MessageOut]
+
+
+@router.post("/status", response={200: StatusOut, 404: ErrorOut}, auth=None)
+def report_status(request: HttpRequest, payload: StatusIn) -> Status[Any]:
+    """The public-safe history of a report; a wrong secret answers like an unknown code."""
+    report = report_for_receipt(payload.receipt_code, payload.secret)
+    if report is None:
+        raise HttpError(404, _("No report matches this code and secret."))
+    return Status(
+        200,
+        {
+            "status": report.status,
+            "history": [
+                {
+                    "at": e.created_at.isoformat(),
+                    "status": e.status,
+                    "label": e.label,
+                    "note": e.note,
+                }
+                for e in public_history(report)
+            ],
+            "messages": [
+                {"at": m.created_at.isoformat(), "sender": m.sender, "body": m.body}
+                for m in report.messages.all()
+            ],
+        },
+    )
+
+
+class OfficerReportOut(Schema):
+    receipt_code: str
+    kind: str
+    status: str
+    created_at: str
+    violation_type: str | None
+    accused_name: str
+    accused_nip: str
+    office: str | None
+    late: bool
+    anonymous: bool
+
+
+@router.get("", response=Page[OfficerReportOut])
+def list_reports(
+    request: HttpRequest, limit: int | None = None, cursor: str | None = None
+) -> dict[str, Any]:
+    """Reports of the Bawaslu offices in your jurisdiction, newest first by id."""
+    scope = request_scope(request)
+    if not scope.can("intake.view"):
+        raise HttpError(403, _("Your role may not view reports."))
+    queryset = visible_reports(scope).select_related("violation_type", "office")
+    page = keyset_page(queryset, key="id", limit=limit, cursor=cursor)
+    page["items"] = [
+        {
+            "receipt_code": r.receipt_code,
+            "kind": r.kind,
+            "status": r.status,
+            "created_at": r.created_at.isoformat(),
+            "violation_type": r.violation_type.code if r.violation_type else None,
+            "accused_name": r.accused_name,
+            "accused_nip": r.accused_nip,
+            "office": r.office.code if r.office else None,
+            "late": r.late,
+            "anonymous": r.anonymous,
+        }
+        for r in page["items"]
+    ]
+    return page

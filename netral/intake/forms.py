@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from netral.regions.models import Region
+from netral.rules.models import Election, ViolationType
+
+NOT_SURE = "not-sure"
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}$")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/*,video/*,audio/*,.pdf"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+def validate_nik(value: str) -> list[str]:
+    """Errors of a NIK (16 digits; region code and birth date checked); warnings never block."""
+    from netral.registry.nip import _real_date
+
+    errors: list[str] = []
+    if len(value) != 16 or not (value.isascii() and value.isdigit()):
+        return [str(_("A NIK has 16 digits."))]
+    day = int(value[6:8])
+    if day > 40:
+        day -= 40  # women: 40 added to the day
+    month, year2 = value[8:10], int(value[10:12])
+    current = timezone.localdate().year % 100
+    century = 2000 if year2 <= current else 1900
+    if _real_date(f"{century + year2:04d}{month}{day:02d}") is None:
+        errors.append(str(_("The birth date in this NIK is not a real date.")))
+    if value[:2] == "00" or value[2:4] == "00":
+        errors.append(str(_("The region code in this NIK is not valid.")))
+    return errors
+
+
+class ReportForm(forms.Form):
+    violation_type = forms.ChoiceField(label=_("What did the civil servant do?"))
+    election = forms.ChoiceField(label=_("Which election?"), required=False)
+    accused_name = forms.CharField(label=_("Name of the civil servant"), max_length=200)
+    accused_agency_text = forms.CharField(
+        label=_("Agency or unit (OPD)"), max_length=200, required=False
+    )
+    accused_position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    accused_nip = forms.CharField(
+        label=_("NIP (if you know it)"),
+        max_length=24,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    act_region = forms.ChoiceField(label=_("Province where it happened"))
+    act_place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    act_date = forms.DateField(
+        label=_("When did it happen?"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    learned_date = forms.DateField(
+        label=_("When did you learn of it?"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    description = forms.CharField(
+        label=_("What happened?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Who, what, where, and who else saw it."),
+    )
+    links = forms.CharField(
+        label=_("Links to posts (one per line)"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2, "inputmode": "url"}),
+    )
+    attachments = MultipleFileField(
+        label=_("Photos, videos, PDF or audio"),
+        required=False,
+        help_text=_("Up to 10 files. Location data in photos is removed from the copy we use."),
+    )
+    identified = forms.TypedChoiceField(
+        label=_("Who are you?"),
+        choices=[("0", _("Stay anonymous")), ("1", _("Give my identity (a formal report)"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+    )
+    reporter_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    reporter_nik = forms.CharField(
+        label=_("NIK"),
+        max_length=16,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    reporter_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    reporter_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    reporter_email = forms.EmailField(label=_("E-mail"), required=False)
+    statement_true = forms.BooleanField(
+        label=_("I state that this report is true to the best of my knowledge.")
+    )
+    submission_token = forms.CharField(widget=forms.HiddenInput)
+    upload_token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        types = ViolationType.objects.order_by("position").only("code", "name_id", "name_en")
+        cast(forms.ChoiceField, self.fields["violation_type"]).choices = (
+            [("", _("Choose…"))] + [(v.code, str(v)) for v in types] + [(NOT_SURE, _("Not sure"))]
+        )
+        cast(forms.ChoiceField, self.fields["election"]).choices = [("", _("Not sure"))] + [
+            (e.slug, str(e)) for e in Election.objects.order_by("-voting_day")
+        ]
+        provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("name")
+        cast(forms.ChoiceField, self.fields["act_region"]).choices = [("", _("Choose…"))] + [
+            (r.code, r.name) for r in provinces.only("code", "name")
+        ]
+
+    def clean_accused_nip(self) -> str:
+        nip = "".join(str(self.cleaned_data.get("accused_nip", "")).split())
+        if nip and (len(nip) != 18 or not nip.isdigit()):
+            raise forms.ValidationError(_("A NIP has 18 digits; leave it empty if unsure."))
+        return nip
+
+    def clean_reporter_nik(self) -> str:
+        nik = "".join(str(self.cleaned_data.get("reporter_nik", "")).split())
+        if nik:
+            errors = validate_nik(nik)
+            if errors:
+                raise forms.ValidationError(errors)
+        return nik
+
+    def clean_reporter_phone(self) -> str:
+        phone = str(self.cleaned_data.get("reporter_phone", "")).strip()
+        if phone and not _PHONE.match(phone):
+            raise forms.ValidationError(
+                _("Write the phone number with digits, e.g. 0812 3456 7890.")
+            )
+        return phone
+
+    def clean_links(self) -> list[str]:
+        lines = [line.strip() for line in str(self.cleaned_data.get("links", "")).splitlines()]
+        links = [line for line in lines if line]
+        validator = forms.URLField(assume_scheme="https")
+        for link in links:
+            candidate = link if "://" in link else f"https://{link}"
+            try:
+                validator.clean(candidate)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("This is not a web link: %(link)s") % {"link": link[:80]}
+                ) from None
+        return links
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        act, learned = data.get("act_date"), data.get("learned_date")
+        if isinstance(act, date) and act > today:
+            self.add_error("act_date", _("This date is in the future."))
+        if isinstance(learned, date) and learned > today:
+            self.add_error("learned_date", _("This date is in the future."))
+        if isinstance(act, date) and isinstance(learned, date) and learned < act:
+            self.add_error("learned_date", _("You cannot learn of it before it happened."))
+        if data.get("identified"):
+            for field in ("reporter_name", "reporter_nik", "reporter_address"):
+                if not data.get(field) and field not in self.errors:
+                    self.add_error(field, _("A formal report needs this; or choose anonymous."))
+            if not data.get("reporter_phone") and not data.get("reporter_email"):
+                self.add_error("reporter_phone", _("Give a phone number or an e-mail address."))
+        return data
+
+    def identity(self) -> dict[str, str] | None:
+        data = self.cleaned_data
+        if not data.get("identified"):
+            return None
+        return {
+            "name": data["reporter_name"],
+            "nik": data["reporter_nik"],
+            "address": data["reporter_address"],
+            "phone": data.get("reporter_phone", ""),
+            "email": data.get("reporter_email", ""),
+        }
+
+
+class ReceiptForm(forms.Form):
+    receipt_code = forms.CharField(label=_("Receipt code"), max_length=20)
+    secret = forms.CharField(
+        label=_("Secret"), max_length=40, widget=forms.PasswordInput(render_value=True)
+    )
+
+
+class ReplyForm(ReceiptForm):
+    body = forms.CharField(
+        label=_("Your answer"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachments = MultipleFileField(label=_("Add evidence"), required=False)
+    upload_token = forms.CharField(widget=forms.HiddenInput)

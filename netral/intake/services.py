@@ -1,0 +1,264 @@
+"""State changes of intake: submitting, routing, the two-way channel, revealing an identity."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from netral.core import audit
+from netral.intake import crypto
+from netral.intake.links import normalise_link
+from netral.intake.models import (
+    Evidence,
+    IdempotentSubmission,
+    Report,
+    ReportEvent,
+    ReportLink,
+    ReportMessage,
+)
+from netral.registry.models import Agency, CivilServant, Office
+from netral.rules.models import Election
+from netral.rules.queries import counter_for, deadline_rule
+
+# Crockford base32 without I, L, O, U: easy to read aloud and to type on a phone.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+IDEMPOTENCY_WINDOW = timedelta(days=1)
+
+
+def _random(length: int) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def new_receipt_code() -> str:
+    return f"NTR-{_random(4)}-{_random(4)}"
+
+
+def new_secret() -> str:
+    return "-".join(_random(5) for _ in range(4))
+
+
+def secret_digest(secret: str) -> str:
+    normalised = secret.strip().upper().replace(" ", "")
+    return hmac.new(settings.HMAC_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def stream_for(report: Report) -> str:
+    return f"office:{report.office_id}" if report.office_id else "intake"
+
+
+def bawaslu_office_for(region_code: str | None) -> Office | None:
+    """The Bawaslu office of a region, or of the nearest region above that has one."""
+    chain: list[str] = []
+    if region_code:
+        parts = region_code.split(".")[:2]  # a district is handled by its regency or city
+        chain = [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
+    offices = {
+        o.region_id: o for o in Office.objects.filter(kind=Office.Kind.BAWASLU, region_id__in=chain)
+    }
+    for code in chain:
+        if code in offices:
+            return offices[code]
+    return Office.objects.filter(kind=Office.Kind.BAWASLU, level=Office.Level.NATIONAL).first()
+
+
+def route(report: Report) -> Office | None:
+    """The accused agency's region (central agencies: national), else the place of the act."""
+    if report.accused_agency_id is not None:
+        agency = report.accused_agency
+        assert agency is not None
+        return bawaslu_office_for(agency.region_id)
+    return bawaslu_office_for(report.act_region_id)
+
+
+def is_late(*, act_date: date, learned_date: date, election: Election | None) -> bool:
+    """Whether the report comes after the reporting deadline (shown, never refused)."""
+    kind = election.kind if election else "pemilu"
+    rule = deadline_rule("report", kind, learned_date)
+    if rule is None:
+        return False
+    return counter_for(rule).add(learned_date, rule.amount) < timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report: Report
+    secret: str
+    created: bool
+
+
+def _replay(key: str) -> Submitted | None:
+    previous = IdempotentSubmission.objects.select_related("report").filter(key=key).first()
+    if previous is None or previous.created_at < timezone.now() - IDEMPOTENCY_WINDOW:
+        return None
+    answer = crypto.decrypt(bytes(previous.response), bound_to=key)
+    return Submitted(previous.report, answer["secret"], created=False)
+
+
+def submit_report(
+    *,
+    fields: dict[str, Any],
+    identity: dict[str, str] | None,
+    links: list[str],
+    upload_tokens: list[str],
+    idempotency_key: str,
+    actor: Any = None,
+) -> Submitted:
+    """Create a report (or return the one this idempotency key already created)."""
+    replay = _replay(idempotency_key)
+    if replay is not None:
+        return replay
+    secret = new_secret()
+    try:
+        with transaction.atomic():
+            report = Report(**fields)
+            report.receipt_code = new_receipt_code()
+            report.secret_digest = secret_digest(secret)
+            report.anonymous = not identity
+            if report.accused_nip and report.accused_id is None:
+                report.accused = CivilServant.objects.filter(nip=report.accused_nip).first()
+            if report.accused is not None and report.accused_agency_id is None:
+                report.accused_agency_id = report.accused.agency_id
+            report.late = is_late(
+                act_date=report.act_date, learned_date=report.learned_date, election=report.election
+            )
+            report.office = route(report)
+            report.region_id = report.office.region_id if report.office else None
+            report.created_by = actor if getattr(actor, "is_authenticated", False) else None
+            report.save()
+            if identity:
+                report.reporter_identity = crypto.encrypt(identity, bound_to=report.receipt_code)
+                report.save(update_fields=["reporter_identity"])
+            ReportLink.objects.bulk_create(
+                ReportLink(report=report, url=url, platform=platform)
+                for url, platform in (normalise_link(link) for link in links)
+            )
+            Evidence.objects.filter(upload_token__in=upload_tokens, report__isnull=True).update(
+                report=report
+            )
+            ReportEvent.objects.create(report=report, status=Report.Status.RECEIVED)
+            IdempotentSubmission.objects.create(
+                key=idempotency_key,
+                report=report,
+                response=crypto.encrypt({"secret": secret}, bound_to=idempotency_key),
+            )
+            audit.record(
+                action=f"intake.{report.kind}.submit",
+                actor=report.created_by,
+                obj=report,
+                after={
+                    "receipt_code": report.receipt_code,
+                    "office": report.office_id,
+                    "violation_type": report.violation_type_id,
+                    "anonymous": report.anonymous,
+                    "late": report.late,
+                    "evidence": list(report.evidence.values_list("sha256", flat=True)),
+                },
+                stream=stream_for(report),
+            )
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer as it did.
+        replay = _replay(idempotency_key)
+        if replay is None:
+            raise
+        return replay
+    return Submitted(report, secret, created=True)
+
+
+def report_for_receipt(code: str, secret: str) -> Report | None:
+    """The report of a receipt, or None; a wrong secret looks exactly like an unknown code."""
+    report = Report.objects.filter(receipt_code=code.strip().upper()).first()
+    expected = report.secret_digest if report is not None else "0" * 64
+    valid = hmac.compare_digest(expected, secret_digest(secret))
+    return report if report is not None and valid else None
+
+
+@transaction.atomic
+def ask_reporter(*, report: Report, officer: Any, question: str) -> ReportMessage:
+    message = ReportMessage.objects.create(
+        report=report, sender=ReportMessage.Sender.OFFICER, author=officer, body=question
+    )
+    audit.record(
+        action="intake.ask",
+        actor=officer,
+        obj=report,
+        after={"message": message.pk},
+        stream=stream_for(report),
+    )
+    return message
+
+
+@transaction.atomic
+def reporter_reply(*, report: Report, body: str, upload_token: str = "") -> ReportMessage:
+    message = ReportMessage.objects.create(
+        report=report, sender=ReportMessage.Sender.REPORTER, body=body
+    )
+    added = []
+    if upload_token:
+        added = list(
+            Evidence.objects.filter(upload_token=upload_token, report__isnull=True).values_list(
+                "sha256", flat=True
+            )
+        )
+        Evidence.objects.filter(upload_token=upload_token, report__isnull=True).update(
+            report=report
+        )
+    audit.record(
+        action="intake.reporter_reply",
+        obj=report,
+        after={"message": message.pk, "evidence": added},
+        evidence=[{"sha256": h} for h in added],
+        stream=stream_for(report),
+    )
+    return message
+
+
+def masked_identity(report: Report) -> dict[str, str]:
+    """What an officer without the custodian role may see of a reporter."""
+    if not report.reporter_identity:
+        return {}
+    identity = crypto.decrypt(bytes(report.reporter_identity), bound_to=report.receipt_code)
+    return {
+        key: crypto.mask(value, keep=2 if key != "name" else 1)
+        for key, value in identity.items()
+        if value
+    }
+
+
+@transaction.atomic
+def reveal_identity(*, report: Report, custodian: Any, reason: str) -> dict[str, str]:
+    """The whole identity, for a custodian, after a stated reason; every reveal is audited."""
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    identity = crypto.decrypt(bytes(report.reporter_identity or b""), bound_to=report.receipt_code)
+    audit.record(
+        action="intake.identity.reveal",
+        actor=custodian,
+        obj=report,
+        after={"fields": sorted(k for k, v in identity.items() if v)},
+        reason=reason,
+        stream=stream_for(report),
+    )
+    return identity
+
+
+def already_submitted(idempotency_key: str) -> bool:
+    return IdempotentSubmission.objects.filter(key=idempotency_key).exists()
+
+
+def purge_idempotency(now: Any = None) -> int:
+    cutoff = (now or timezone.now()) - IDEMPOTENCY_WINDOW
+    deleted, _ = IdempotentSubmission.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def agency_for_text(text: str) -> Agency | None:
+    """The registry agency whose name the reporter typed, if it matches exactly."""
+    return Agency.objects.filter(name__iexact=text.strip()).first() if text.strip() else None

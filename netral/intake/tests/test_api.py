@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from netral.intake.models import Report
+
+pytestmark = pytest.mark.django_db
+
+
+def _payload(**changes):
+    from netral.intake.tests.conftest import recent
+
+    base = {
+        "violation_type": "banner",
+        "election": "pilkada-2024",
+        "accused": {"name": "Budi Santoso", "agency": "Pemerintah Kota Balikpapan"},
+        "act_date": recent(3),
+        "act_region": "64",
+        "learned_date": recent(1),
+        "description": "Memasang baliho calon di pagar rumah dinas.",
+        "links": [],
+        "evidence": [],
+        "statement_true": True,
+    }
+    base.update(changes)
+    return base
+
+
+def test_create_with_an_upload_and_idempotency_key(client, photo):
+    upload = client.post("/api/v1/reports/uploads", {"file": SimpleUploadedFile("a.jpg", photo)})
+    assert upload.status_code == 201
+    evidence_id = upload.json()["id"]
+    headers = {"HTTP_IDEMPOTENCY_KEY": "client-123"}
+    payload = _payload(evidence=[evidence_id])
+    first = client.post("/api/v1/reports", payload, content_type="application/json", **headers)
+    again = client.post("/api/v1/reports", payload, content_type="application/json", **headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert set(first.json()) == {"receipt_code", "secret", "status"}
+    report = Report.objects.get()
+    assert report.office.code == "BAWASLU-64.71"
+    assert report.evidence.count() == 1
+
+
+def test_status_answers_a_wrong_secret_like_an_unknown_code(client):
+    receipt = client.post("/api/v1/reports", _payload(), content_type="application/json").json()
+    ok = client.post("/api/v1/reports/status", receipt, content_type="application/json")
+    assert ok.status_code == 200
+    assert ok.json()["status"] == "received"
+    assert ok.json()["history"][0]["status"] == "received"
+    wrong = client.post(
+        "/api/v1/reports/status",
+        {"receipt_code": receipt["receipt_code"], "secret": "X"},
+        content_type="application/json",
+    )
+    unknown = client.post(
+        "/api/v1/reports/status",
+        {"receipt_code": "NTR-0000-0000", "secret": receipt["secret"]},
+        content_type="application/json",
+    )
+    assert wrong.status_code == unknown.status_code == 404
+    assert wrong.json() == unknown.json()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"act_region": "99"}, "act_region"),
+        ({"violation_type": "nope"}, "violation_type"),
+        ({"accused": {"name": "A", "nip": "123"}}, "accused.nip"),
+        ({"statement_true": False}, "statement_true"),
+        ({"act_date": "2024-02-30"}, "act_date"),
+        (
+            {"reporter": {"name": "A", "nik": "1", "address": "B", "phone": "0812345678"}},
+            "reporter.nik",
+        ),
+    ],
+)
+def test_validation_errors_name_the_field(client, change, field):
+    response = client.post("/api/v1/reports", _payload(**change), content_type="application/json")
+    assert response.status_code == 422
+    assert field in [e["field"] for e in response.json()["errors"]]
+    assert Report.objects.count() == 0
+
+
+def test_upload_type_and_size_errors(client, settings):
+    bad = client.post("/api/v1/reports/uploads", {"file": SimpleUploadedFile("a.jpg", b"hello")})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "file"
+
+
+def test_officer_list_is_scoped(client, as_user):
+    client.post("/api/v1/reports", _payload(), content_type="application/json")
+    balikpapan = as_user("bawaslu.kaltim").get("/api/v1/reports").json()["items"]
+    assert len(balikpapan) == 1
+    assert as_user("bawaslu.sukamara").get("/api/v1/reports").json()["items"] == []
+    assert as_user("bkd.kaltim").get("/api/v1/reports").status_code == 403

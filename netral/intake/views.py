@@ -1,0 +1,253 @@
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from netral.core import audit
+from netral.core.scope import request_scope
+from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
+from netral.intake.forms import NOT_SURE, ReceiptForm, ReplyForm, ReportForm
+from netral.intake.models import Evidence, Report, ReportMessage
+from netral.intake.queries import public_history, visible_reports
+from netral.intake.services import (
+    agency_for_text,
+    already_submitted,
+    ask_reporter,
+    masked_identity,
+    report_for_receipt,
+    reporter_reply,
+    reveal_identity,
+    stream_for,
+    submit_report,
+)
+from netral.rules.models import Election, ViolationType
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def _store_files(form: Any, files: list[Any], upload_token: str) -> None:
+    if len(files) > MAX_FILES:
+        form.add_error("attachments", _("Send at most %(n)d files.") % {"n": MAX_FILES})
+        files = files[:MAX_FILES]
+    for upload in files:
+        try:
+            store_upload(upload, upload_token=upload_token)
+        except EvidenceRejected as exc:
+            form.add_error("attachments", f"{upload.name}: {exc.message}")
+
+
+def _pending(upload_token: str) -> list[Evidence]:
+    if not upload_token:
+        return []
+    return list(Evidence.objects.filter(upload_token=upload_token, report__isnull=True))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_form(request: HttpRequest) -> HttpResponse:
+    """The public form: works without JavaScript, keeps every value and file on an error."""
+    if request.method == "GET":
+        form = ReportForm(initial={"submission_token": _token(), "upload_token": _token()})
+        return render(request, "intake/report_form.html", {"form": form, "pending": []})
+    data = request.POST.copy()
+    submission = str(data.get("submission_token", ""))[:40]
+    upload_token = str(data.get("upload_token", ""))[:40]
+    if len(submission) < 16 or len(upload_token) < 16:
+        submission, upload_token = _token(), _token()
+        data["submission_token"], data["upload_token"] = submission, upload_token
+    key = f"form:{submission}"
+    form = ReportForm(data, request.FILES)
+    if not already_submitted(key):
+        _store_files(form, request.FILES.getlist("attachments"), upload_token)
+    if form.is_valid() and not form.has_error("attachments"):
+        cleaned = form.cleaned_data
+        code = cleaned["violation_type"]
+        fields = {
+            "violation_type": None
+            if code == NOT_SURE
+            else ViolationType.objects.filter(code=code).first(),
+            "election": Election.objects.filter(slug=cleaned["election"]).first()
+            if cleaned["election"]
+            else None,
+            "accused_name": cleaned["accused_name"],
+            "accused_nip": cleaned["accused_nip"],
+            "accused_agency_text": cleaned["accused_agency_text"],
+            "accused_agency": agency_for_text(cleaned["accused_agency_text"]),
+            "accused_position": cleaned["accused_position"],
+            "act_region_id": cleaned["act_region"],
+            "act_place": cleaned["act_place"],
+            "act_date": cleaned["act_date"],
+            "learned_date": cleaned["learned_date"],
+            "description": cleaned["description"],
+            "statement_true": True,
+        }
+        result = submit_report(
+            fields=fields,
+            identity=form.identity(),
+            links=cleaned["links"],
+            upload_tokens=[upload_token],
+            idempotency_key=key,
+        )
+        return render(
+            request,
+            "intake/receipt.html",
+            {"report": result.report, "secret": result.secret, "repeat": not result.created},
+        )
+    context = {"form": form, "pending": _pending(upload_token)}
+    return render(request, "intake/report_form.html", context, status=422)
+
+
+@never_cache
+@require_POST
+def receipt_download(request: HttpRequest) -> HttpResponse:
+    form = ReceiptForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    report = report_for_receipt(form.cleaned_data["receipt_code"], form.cleaned_data["secret"])
+    if report is None:
+        raise Http404
+    text = "\n".join(
+        [
+            _("Netral report receipt"),
+            f"{_('Receipt code')}: {report.receipt_code}",
+            f"{_('Secret')}: {form.cleaned_data['secret']}",
+            f"{_('Submitted')}: {report.created_at:%Y-%m-%d %H:%M} UTC",
+            _("Follow your report at /lapor/status/ with the code and the secret."),
+            _("Keep the secret safe: anyone with it can read the report's status."),
+            "",
+        ]
+    )
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{report.receipt_code}.txt"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def receipt_status(request: HttpRequest) -> HttpResponse:
+    """The reporter's view through the receipt: history, questions, answers, more evidence."""
+    if request.method == "GET":
+        return render(request, "intake/status.html", {"form": ReceiptForm()})
+    replying = "body" in request.POST
+    form: ReceiptForm = (
+        ReplyForm(request.POST, request.FILES) if replying else ReceiptForm(request.POST)
+    )
+    code = str(request.POST.get("receipt_code", ""))
+    secret = str(request.POST.get("secret", ""))
+    report = report_for_receipt(code, secret)
+    if report is None:
+        form.is_valid()
+        form.add_error(None, _("No report matches this code and secret. Check both and try again."))
+        return render(request, "intake/status.html", {"form": form}, status=404)
+    reply_form: ReceiptForm = ReplyForm(
+        initial={"receipt_code": code, "secret": secret, "upload_token": _token()}
+    )
+    if replying:
+        upload_token = str(request.POST.get("upload_token", ""))[:40] or _token()
+        _store_files(form, request.FILES.getlist("attachments"), upload_token)
+        if form.is_valid() and not form.has_error("attachments"):
+            reporter_reply(report=report, body=form.cleaned_data["body"], upload_token=upload_token)
+        else:
+            reply_form = form
+    context = {
+        "form": ReceiptForm(initial={"receipt_code": code, "secret": secret}),
+        "report": report,
+        "history": public_history(report),
+        "messages_": report.messages.all(),
+        "reply_form": reply_form,
+    }
+    return render(request, "intake/status.html", context)
+
+
+# --- Officers -------------------------------------------------------------------------------
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not request_scope(request).can(capability):
+        raise PermissionDenied
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "intake.view")
+    reports = visible_reports(request_scope(request)).select_related("violation_type", "office")[
+        :100
+    ]
+    return render(request, "intake/officer_list.html", {"reports": reports})
+
+
+def _visible(request: HttpRequest, code: str) -> Report:
+    _require(request, "intake.view")
+    return get_object_or_404(visible_reports(request_scope(request)), receipt_code=code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request: HttpRequest, code: str) -> HttpResponse:
+    report = _visible(request, code)
+    scope = request_scope(request)
+    revealed: dict[str, str] | None = None
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "ask":
+            _require(request, "intake.manage")
+            question = str(request.POST.get("question", "")).strip()
+            if question:
+                ask_reporter(report=report, officer=request.user, question=question[:3000])
+            else:
+                error = _("Write the question for the reporter.")
+        elif action == "reveal":
+            _require(request, "intake.reveal")
+            reason = str(request.POST.get("reason", "")).strip()
+            if reason:
+                revealed = reveal_identity(report=report, custodian=request.user, reason=reason)
+            else:
+                error = _("State why you need the reporter's identity.")
+    context = {
+        "report": report,
+        "identity": masked_identity(report),
+        "revealed": revealed,
+        "can_reveal": scope.can("intake.reveal") and bool(report.reporter_identity),
+        "can_ask": scope.can("intake.manage"),
+        "error": error,
+        "history": report.events.all(),
+        "messages_": report.messages.select_related("author"),
+        "evidence": report.evidence.all(),
+        "links": report.links.all(),
+        "sender": ReportMessage.Sender,
+    }
+    return render(request, "intake/officer_detail.html", context)
+
+
+@login_required
+def evidence_file(request: HttpRequest, code: str, pk: int, which: str) -> FileResponse:
+    report = _visible(request, code)
+    evidence = get_object_or_404(Evidence, pk=pk, report=report)
+    if which == "asli":
+        audit.record(
+            action="intake.evidence.open_original",
+            actor=request.user,
+            obj=evidence,
+            after={"sha256": evidence.sha256, "report": report.receipt_code},
+            stream=stream_for(report),
+        )
+        stored = evidence.original
+    else:
+        stored = evidence.working or evidence.original
+    return FileResponse(
+        stored.open("rb"),
+        content_type=evidence.content_type,
+        as_attachment=which == "asli",
+        filename=evidence.original_name,
+    )
