@@ -241,6 +241,28 @@ TASKS = {
 }
 NETRAL_WORKER_STALE_SECONDS = env_int("NETRAL_WORKER_STALE_SECONDS", 180)
 
+# --- Cache (rate limits) ----------------------------------------------------------------------
+# Shared by every process: Redis when NETRAL_CACHE_URL is set, else a database table.
+_CACHE_URL = env_str("NETRAL_CACHE_URL")
+CACHES: dict[str, dict[str, Any]] = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "netral_cache",
+        }
+    )
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = (
+    "HTTP_X_FORWARDED_FOR" if env_int("NETRAL_PROXY_COUNT", 0) else "REMOTE_ADDR"
+)
+# Per client address; "count/period" with period s, m, h or d.
+NETRAL_RATE_REPORTS = env_str("NETRAL_RATE_REPORTS", "1000/h" if TESTING else "20/h")
+NETRAL_RATE_UPLOADS = env_str("NETRAL_RATE_UPLOADS", "1000/h" if TESTING else "100/h")
+NETRAL_RATE_RECEIPTS = env_str("NETRAL_RATE_RECEIPTS", "1000/h" if TESTING else "30/h")
+
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
     "NETRAL_EMAIL_BACKEND",

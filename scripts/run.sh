@@ -6,6 +6,7 @@ export NETRAL_DEBUG=1 PYTHONUNBUFFERED=1
 py=.venv/bin/python
 $py manage.py compile_translations
 $py manage.py migrate --no-input -v0
+$py manage.py createcachetable
 $py manage.py load_regions
 $py manage.py load_rules
 $py manage.py seed_demo | tee var/demo-logins.txt

@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from netral.core.api import ErrorOut, Page, keyset_page
+from netral.core.ratelimit import over_limit
 from netral.core.scope import request_scope
 from netral.intake.evidence import EvidenceRejected, store_upload
 from netral.intake.forms import NOT_SURE, ReportForm
@@ -38,8 +39,11 @@ class UploadOut(Schema):
 
 
 @router.post("/uploads", response={201: UploadOut, 413: ErrorOut, 422: ErrorOut}, auth=None)
-def upload_evidence(request: HttpRequest, file: File[UploadedFile]) -> Status[Any]:
+def upload_evidence(request: HttpRequest, file: File[UploadedFile]) -> Any:
     """Store one evidence file; reference its ``id`` in the report's ``evidence`` list."""
+    limited = over_limit(request, "NETRAL_RATE_UPLOADS", "intake.upload")
+    if limited is not None:
+        return limited
     token = secrets.token_urlsafe(18)
     try:
         evidence = store_upload(file, upload_token=token)
@@ -111,8 +115,11 @@ _FIELD_NAMES = {
 
 
 @router.post("", response={201: ReceiptOut, 422: ErrorOut}, auth=None)
-def create_report(request: HttpRequest, payload: ReportIn) -> Status[Any]:
+def create_report(request: HttpRequest, payload: ReportIn) -> Any:
     """Submit a report. Send an ``Idempotency-Key`` header: a retry returns the same receipt."""
+    limited = over_limit(request, "NETRAL_RATE_REPORTS", "intake.report")
+    if limited is not None:
+        return limited
     reporter = payload.reporter
     form = ReportForm(
         {
@@ -203,8 +210,11 @@ class StatusOut(Schema):
 
 
 @router.post("/status", response={200: StatusOut, 404: ErrorOut}, auth=None)
-def report_status(request: HttpRequest, payload: StatusIn) -> Status[Any]:
+def report_status(request: HttpRequest, payload: StatusIn) -> Any:
     """The public-safe history of a report; a wrong secret answers like an unknown code."""
+    limited = over_limit(request, "NETRAL_RATE_RECEIPTS", "intake.receipt")
+    if limited is not None:
+        return limited
     report = report_for_receipt(payload.receipt_code, payload.secret)
     if report is None:
         raise HttpError(404, _("No report matches this code and secret."))

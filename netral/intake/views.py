@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from netral.core import audit
+from netral.core.ratelimit import rate_limited
 from netral.core.scope import request_scope
 from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
 from netral.intake.forms import NOT_SURE, ReceiptForm, ReplyForm, ReportForm
@@ -53,6 +54,7 @@ def _pending(upload_token: str) -> list[Evidence]:
 
 
 @never_cache
+@rate_limited("NETRAL_RATE_REPORTS", "intake.report")
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
     """The public form: works without JavaScript, keeps every value and file on an error."""
@@ -133,6 +135,7 @@ def receipt_download(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@rate_limited("NETRAL_RATE_RECEIPTS", "intake.receipt")
 @require_http_methods(["GET", "POST"])
 def receipt_status(request: HttpRequest) -> HttpResponse:
     """The reporter's view through the receipt: history, questions, answers, more evidence."""

@@ -168,3 +168,23 @@ def test_public_pages_need_no_login_and_stay_light(client):
     response = Client().get("/lapor/")
     assert response.status_code == 200
     assert len(response.content) < 40_000
+
+
+def test_too_many_submissions_get_429_with_retry_after(client, form_data, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.NETRAL_RATE_REPORTS = "2/h"
+    client.post("/lapor/", {**form_data, "submission_token": "a" * 24})
+    client.post("/lapor/", {**form_data, "submission_token": "b" * 24})
+    third = client.post("/lapor/", {**form_data, "submission_token": "c" * 24})
+    assert third.status_code == 429
+    assert int(third["Retry-After"]) > 0
+    assert "tunggu sekitar" in third.content.decode()
+    from netral.intake.tests.test_api import _payload
+
+    api = client.post("/api/v1/reports", _payload(), content_type="application/json")
+    assert api.status_code == 429
+    assert api.json()["detail"]
+    assert Report.objects.count() == 2
+    cache.clear()
