@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "netral.accounts",
     "netral.rules",
     "netral.intake",
+    "netral.cases",
     "netral.demo",
 ]
 

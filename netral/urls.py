@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from netral.api import api
+from netral.cases import views as case_views
 from netral.intake.urls import officer_urlpatterns
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("registri/", include("netral.registry.urls")),
     path("aturan/", include("netral.rules.urls")),
     path("lapor/", include("netral.intake.urls")),
+    path("laporan/<str:code>/registrasi/", case_views.registration, name="registration"),
     path("laporan/", include(officer_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

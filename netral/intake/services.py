@@ -262,3 +262,103 @@ def purge_idempotency(now: Any = None) -> int:
 def agency_for_text(text: str) -> Agency | None:
     """The registry agency whose name the reporter typed, if it matches exactly."""
     return Agency.objects.filter(name__iexact=text.strip()).first() if text.strip() else None
+
+
+def set_status(
+    *, report: Report, status: str, actor: Any, note: str = "", public: bool = True
+) -> ReportEvent:
+    """Change a report's status with a history entry (public ones reach the reporter)."""
+    before = report.status
+    report.status = status
+    report.save(update_fields=["status", "updated_at"])
+    event = ReportEvent.objects.create(report=report, status=status, public=public, note=note)
+    audit.record(
+        action=f"intake.status.{status}",
+        actor=actor,
+        obj=report,
+        before={"status": before},
+        after={"status": status},
+        reason=note,
+        stream=stream_for(report),
+    )
+    return event
+
+
+@transaction.atomic
+def request_completion(*, report: Report, officer: Any, missing: str) -> date:
+    """Return the report to its reporter for completion, with the deadline of the rules."""
+    kind = report.election.kind if report.election else "any"
+    rule = deadline_rule("completion", kind, timezone.localdate())
+    start = timezone.localdate()
+    due = counter_for(rule).add(start, rule.amount) if rule else start + timedelta(days=3)
+    note = f"{missing} (batas / due: {due.isoformat()})"
+    ReportMessage.objects.create(
+        report=report, sender=ReportMessage.Sender.OFFICER, author=officer, body=note
+    )
+    set_status(report=report, status=Report.Status.INCOMPLETE, actor=officer, note=note)
+    return due
+
+
+@transaction.atomic
+def reject_report(*, report: Report, officer: Any, reason: str) -> None:
+    """Not registered; the reason is shown to the reporter."""
+    set_status(report=report, status=Report.Status.REJECTED, actor=officer, note=reason)
+
+
+@transaction.atomic
+def adopt_as_finding(*, report: Report, officer: Any, reason: str) -> None:
+    """An anonymous tip or a late report becomes Bawaslu's own finding (initial information)."""
+    report.kind = Report.Kind.FINDING
+    report.save(update_fields=["kind", "updated_at"])
+    audit.record(
+        action="intake.adopt_as_finding",
+        actor=officer,
+        obj=report,
+        before={"kind": Report.Kind.REPORT},
+        after={"kind": Report.Kind.FINDING},
+        reason=reason,
+        stream=stream_for(report),
+    )
+
+
+def mark_registered(*, report: Report, officer: Any, case_number: str) -> None:
+    """Called by the case service: the reporter sees that the report became a case."""
+    set_status(report=report, status=Report.Status.REGISTERED, actor=officer, note=case_number)
+
+
+@transaction.atomic
+def merge_report(*, report: Report, into: Report, officer: Any) -> None:
+    report.merged_into = into
+    report.save(update_fields=["merged_into", "updated_at"])
+    set_status(
+        report=report,
+        status=Report.Status.MERGED,
+        actor=officer,
+        note=into.receipt_code,
+        public=True,
+    )
+
+
+def likely_duplicates(report: Report, window_days: int = 14) -> list[Report]:
+    """Other reports about the same person and act: NIP, or name and agency; close dates;
+    or the same evidence file or link."""
+    from django.db.models import Q
+
+    others = Report.objects.exclude(pk=report.pk).exclude(status=Report.Status.REJECTED)
+    near = Q(
+        act_date__gte=report.act_date - timedelta(days=window_days),
+        act_date__lte=report.act_date + timedelta(days=window_days),
+    )
+    same_person = Q(accused_name__iexact=report.accused_name.strip())
+    if report.accused_agency_id:
+        same_person &= Q(accused_agency_id=report.accused_agency_id)
+    if report.accused_nip:
+        same_person |= Q(accused_nip=report.accused_nip)
+    hashes = list(report.evidence.values_list("sha256", flat=True))
+    urls = list(report.links.values_list("url", flat=True))
+    condition = same_person & near
+    if hashes:
+        condition |= Q(evidence__sha256__in=hashes)
+    if urls:
+        condition |= Q(links__url__in=urls)
+    return list(others.filter(condition).distinct().order_by("created_at")[:20])

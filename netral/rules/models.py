@@ -311,6 +311,7 @@ class DeadlineRule(Bilingual, RuleRow):
         PPK_FOLLOW_UP = "ppk_follow_up", _("PPK follows up the recommendation")
         SUMMONS_INTERVAL = "summons_interval", _("interval between summonses")
         APPEAL = "appeal", _("appeal by the civil servant")
+        COMPLETION = "completion", _("reporter completes an incomplete report")
 
     class Unit(models.TextChoices):
         WORKING_DAYS = "working_days", _("working days")

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _payload(**changes):
-    from netral.intake.tests.conftest import recent
+    from conftest import recent
 
     base = {
         "violation_type": "banner",

@@ -98,6 +98,6 @@ def test_elections_and_deadlines(client):
     assert stages["campaign"]["end"] == "2024-11-23"
     assert by_slug["pemilu-2024"]["voting_day"] == "2024-02-14"
     deadlines = client.get("/api/v1/deadlines?limit=100").json()["items"]
-    assert len(deadlines) == 12
+    assert len(deadlines) == 13
     assert all(d["citation"] for d in deadlines)
     assert any(d["unverified"] for d in deadlines)
