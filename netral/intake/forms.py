@@ -196,6 +196,27 @@ class ReportForm(forms.Form):
         }
 
 
+class FindingForm(ReportForm):
+    """Bawaslu's own finding, entered by an officer: no reporter, no statement."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in (
+            "identified",
+            "reporter_name",
+            "reporter_nik",
+            "reporter_address",
+            "reporter_phone",
+            "reporter_email",
+            "statement_true",
+        ):
+            del self.fields[name]
+        self.fields["learned_date"].label = _("When did Bawaslu discover it?")
+
+    def identity(self) -> dict[str, str] | None:
+        return None
+
+
 class ReceiptForm(forms.Form):
     receipt_code = forms.CharField(label=_("Receipt code"), max_length=20)
     secret = forms.CharField(

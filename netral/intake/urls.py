@@ -12,6 +12,7 @@ urlpatterns = [
 officer_urlpatterns = (
     [
         path("", views.report_list, name="list"),
+        path("temuan/baru/", views.finding_form, name="new_finding"),
         path("<str:code>/", views.report_detail, name="detail"),
         path("<str:code>/bukti/<int:pk>/<str:which>/", views.evidence_file, name="evidence"),
     ],

@@ -3,10 +3,11 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +16,7 @@ from netral.core import audit
 from netral.core.ratelimit import rate_limited
 from netral.core.scope import request_scope
 from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
-from netral.intake.forms import NOT_SURE, ReceiptForm, ReplyForm, ReportForm
+from netral.intake.forms import NOT_SURE, FindingForm, ReceiptForm, ReplyForm, ReportForm
 from netral.intake.models import Evidence, Report, ReportMessage
 from netral.intake.queries import public_history, visible_reports
 from netral.intake.services import (
@@ -72,31 +73,10 @@ def report_form(request: HttpRequest) -> HttpResponse:
     if not already_submitted(key):
         _store_files(form, request.FILES.getlist("attachments"), upload_token)
     if form.is_valid() and not form.has_error("attachments"):
-        cleaned = form.cleaned_data
-        code = cleaned["violation_type"]
-        fields = {
-            "violation_type": None
-            if code == NOT_SURE
-            else ViolationType.objects.filter(code=code).first(),
-            "election": Election.objects.filter(slug=cleaned["election"]).first()
-            if cleaned["election"]
-            else None,
-            "accused_name": cleaned["accused_name"],
-            "accused_nip": cleaned["accused_nip"],
-            "accused_agency_text": cleaned["accused_agency_text"],
-            "accused_agency": agency_for_text(cleaned["accused_agency_text"]),
-            "accused_position": cleaned["accused_position"],
-            "act_region_id": cleaned["act_region"],
-            "act_place": cleaned["act_place"],
-            "act_date": cleaned["act_date"],
-            "learned_date": cleaned["learned_date"],
-            "description": cleaned["description"],
-            "statement_true": True,
-        }
         result = submit_report(
-            fields=fields,
+            fields=_report_fields(form.cleaned_data),
             identity=form.identity(),
-            links=cleaned["links"],
+            links=form.cleaned_data["links"],
             upload_tokens=[upload_token],
             idempotency_key=key,
         )
@@ -107,6 +87,29 @@ def report_form(request: HttpRequest) -> HttpResponse:
         )
     context = {"form": form, "pending": _pending(upload_token)}
     return render(request, "intake/report_form.html", context, status=422)
+
+
+def _report_fields(cleaned: dict[str, Any]) -> dict[str, Any]:
+    code = cleaned["violation_type"]
+    return {
+        "violation_type": None
+        if code == NOT_SURE
+        else ViolationType.objects.filter(code=code).first(),
+        "election": Election.objects.filter(slug=cleaned["election"]).first()
+        if cleaned["election"]
+        else None,
+        "accused_name": cleaned["accused_name"],
+        "accused_nip": cleaned["accused_nip"],
+        "accused_agency_text": cleaned["accused_agency_text"],
+        "accused_agency": agency_for_text(cleaned["accused_agency_text"]),
+        "accused_position": cleaned["accused_position"],
+        "act_region_id": cleaned["act_region"],
+        "act_place": cleaned["act_place"],
+        "act_date": cleaned["act_date"],
+        "learned_date": cleaned["learned_date"],
+        "description": cleaned["description"],
+        "statement_true": True,
+    }
 
 
 @never_cache
@@ -254,3 +257,44 @@ def evidence_file(request: HttpRequest, code: str, pk: int, which: str) -> FileR
         as_attachment=which == "asli",
         filename=evidence.original_name,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_form(request: HttpRequest) -> HttpResponse:
+    """An officer records Bawaslu's own finding (temuan) from its monitoring."""
+    _require(request, "intake.manage")
+    if request.method == "GET":
+        form = FindingForm(initial={"submission_token": _token(), "upload_token": _token()})
+        return render(request, "intake/finding_form.html", {"form": form, "pending": []})
+    data = request.POST.copy()
+    upload_token = str(data.get("upload_token", ""))[:40]
+    submission = str(data.get("submission_token", ""))[:40]
+    if len(submission) < 16 or len(upload_token) < 16:
+        submission, upload_token = _token(), _token()
+        data["submission_token"], data["upload_token"] = submission, upload_token
+    key = f"finding:{submission}"
+    form = FindingForm(data, request.FILES)
+    if not already_submitted(key):
+        _store_files(form, request.FILES.getlist("attachments"), upload_token)
+    if form.is_valid() and not form.has_error("attachments"):
+        fields = {**_report_fields(form.cleaned_data), "kind": Report.Kind.FINDING}
+        result = submit_report(
+            fields=fields,
+            identity=None,
+            links=form.cleaned_data["links"],
+            upload_tokens=[upload_token],
+            idempotency_key=key,
+            actor=request.user,
+        )
+        report = result.report
+        if not visible_reports(request_scope(request)).filter(pk=report.pk).exists():
+            messages.warning(
+                request,
+                _("The finding was sent to %(office)s, the office responsible for it.")
+                % {"office": report.office},
+            )
+            return redirect("reports:list")
+        return redirect("reports:detail", code=report.receipt_code)
+    context = {"form": form, "pending": _pending(upload_token)}
+    return render(request, "intake/finding_form.html", context, status=422)

@@ -188,3 +188,17 @@ def test_too_many_submissions_get_429_with_retry_after(client, form_data, settin
     assert api.json()["detail"]
     assert Report.objects.count() == 2
     cache.clear()
+
+
+def test_officer_records_a_finding(form_data, as_user):
+    officer = as_user("bawaslu.kukar")
+    assert officer.get("/laporan/temuan/baru/").status_code == 200
+    data = {k: v for k, v in form_data.items() if not k.startswith("reporter_")}
+    response = officer.post("/laporan/temuan/baru/", data)
+    assert response.status_code == 302
+    finding = Report.objects.get(kind="finding")
+    assert response["Location"] == f"/laporan/{finding.receipt_code}/"
+    assert finding.created_by is not None
+    assert finding.created_by.username == "bawaslu.kukar"
+    assert finding.reporter_identity is None
+    assert as_user("kustodian.kukar").get("/laporan/temuan/baru/").status_code == 403
