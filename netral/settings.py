@@ -261,6 +261,7 @@ RATELIMIT_IP_META_KEY = (
 )
 # Per client address; "count/period" with period s, m, h or d.
 NETRAL_RATE_REPORTS = env_str("NETRAL_RATE_REPORTS", "1000/h" if TESTING else "20/h")
+NETRAL_RATE_REPORTS_NO_POW = env_str("NETRAL_RATE_REPORTS_NO_POW", "1000/h" if TESTING else "5/h")
 NETRAL_RATE_UPLOADS = env_str("NETRAL_RATE_UPLOADS", "1000/h" if TESTING else "100/h")
 NETRAL_RATE_RECEIPTS = env_str("NETRAL_RATE_RECEIPTS", "1000/h" if TESTING else "30/h")
 

@@ -13,7 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from netral.core import audit
-from netral.core.ratelimit import rate_limited
+from netral.core.pow import new_challenge, solved
+from netral.core.ratelimit import over_limit, rate_limited
 from netral.core.scope import request_scope
 from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
 from netral.intake.forms import NOT_SURE, FindingForm, ReceiptForm, ReplyForm, ReportForm
@@ -54,14 +55,27 @@ def _pending(upload_token: str) -> list[Evidence]:
     return list(Evidence.objects.filter(upload_token=upload_token, report__isnull=True))
 
 
+def _form_page(
+    request: HttpRequest, form: ReportForm, pending: list[Evidence], status: int
+) -> HttpResponse:
+    context = {"form": form, "pending": pending, "pow": new_challenge()}
+    return render(request, "intake/report_form.html", context, status=status)
+
+
 @never_cache
-@rate_limited("NETRAL_RATE_REPORTS", "intake.report")
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
     """The public form: works without JavaScript, keeps every value and file on an error."""
     if request.method == "GET":
         form = ReportForm(initial={"submission_token": _token(), "upload_token": _token()})
-        return render(request, "intake/report_form.html", {"form": form, "pending": []})
+        return _form_page(request, form, [], 200)
+    # A solved proof of work earns the normal limit; without it a stricter one applies.
+    limited = None
+    if not solved(str(request.POST.get("altcha", ""))):
+        limited = over_limit(request, "NETRAL_RATE_REPORTS_NO_POW", "intake.report.nopow")
+    limited = limited or over_limit(request, "NETRAL_RATE_REPORTS", "intake.report")
+    if limited is not None:
+        return limited
     data = request.POST.copy()
     submission = str(data.get("submission_token", ""))[:40]
     upload_token = str(data.get("upload_token", ""))[:40]
@@ -85,8 +99,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
             "intake/receipt.html",
             {"report": result.report, "secret": result.secret, "repeat": not result.created},
         )
-    context = {"form": form, "pending": _pending(upload_token)}
-    return render(request, "intake/report_form.html", context, status=422)
+    return _form_page(request, form, _pending(upload_token), 422)
 
 
 def _report_fields(cleaned: dict[str, Any]) -> dict[str, Any]:

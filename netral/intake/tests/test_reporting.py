@@ -175,6 +175,7 @@ def test_too_many_submissions_get_429_with_retry_after(client, form_data, settin
 
     cache.clear()
     settings.NETRAL_RATE_REPORTS = "2/h"
+    settings.NETRAL_RATE_REPORTS_NO_POW = "2/h"
     client.post("/lapor/", {**form_data, "submission_token": "a" * 24})
     client.post("/lapor/", {**form_data, "submission_token": "b" * 24})
     third = client.post("/lapor/", {**form_data, "submission_token": "c" * 24})
@@ -202,3 +203,37 @@ def test_officer_records_a_finding(form_data, as_user):
     assert finding.created_by.username == "bawaslu.kukar"
     assert finding.reporter_identity is None
     assert as_user("kustodian.kukar").get("/laporan/temuan/baru/").status_code == 403
+
+
+def test_solved_proof_of_work_earns_the_normal_limit_and_counts_once(client, form_data, settings):
+    import base64
+    import hashlib
+    import html
+    import json
+
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.NETRAL_RATE_REPORTS_NO_POW = "1/h"
+    settings.NETRAL_POW_MAX_NUMBER = 200
+    page = client.get("/lapor/").content.decode()
+    spec = json.loads(html.unescape(re.search(r'data-pow="([^"]+)"', page).group(1)))
+    number = next(
+        n for n in range(spec["maxnumber"] + 1)
+        if hashlib.sha256(f"{spec['salt']}{n}".encode()).hexdigest() == spec["challenge"]
+    )  # fmt: skip
+    fields = ("algorithm", "challenge", "salt", "signature")
+    payload = base64.b64encode(
+        json.dumps({**{k: spec[k] for k in fields}, "number": number}).encode()
+    ).decode()
+    no_pow = client.post("/lapor/", {**form_data, "submission_token": "a" * 24})
+    assert no_pow.status_code == 200
+    again = client.post("/lapor/", {**form_data, "submission_token": "b" * 24})
+    assert again.status_code == 429  # without proof of work: the strict limit
+    with_pow = client.post(
+        "/lapor/", {**form_data, "submission_token": "c" * 24, "altcha": payload}
+    )
+    assert with_pow.status_code == 200
+    replay = client.post("/lapor/", {**form_data, "submission_token": "d" * 24, "altcha": payload})
+    assert replay.status_code == 429  # a solution counts once
+    cache.clear()
