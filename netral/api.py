@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from netral.accounts.auth import TokenAuth, VerifiedSessionAuth
+from netral.cases.api import router as registration_router
 from netral.core.api import InvalidInput
 from netral.intake.api import FieldErrors
 from netral.intake.api import router as reports_router
@@ -37,6 +38,7 @@ api.add_router("/v1/calendar", calendar_router)
 api.add_router("/v1/elections", elections_router)
 api.add_router("/v1/deadlines", deadlines_router)
 api.add_router("/v1/reports", reports_router)
+api.add_router("/v1/reports", registration_router)
 
 
 def _error(

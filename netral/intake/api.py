@@ -8,18 +8,26 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from netral.core.api import ErrorOut, Page, keyset_page
+from netral.core.api import ErrorOut, InvalidInput, Page, keyset_page
 from netral.core.ratelimit import over_limit
 from netral.core.scope import request_scope
 from netral.intake.evidence import EvidenceRejected, store_upload
 from netral.intake.forms import NOT_SURE, ReportForm
 from netral.intake.queries import public_history, visible_reports
-from netral.intake.services import agency_for_text, report_for_receipt, submit_report
+from netral.intake.services import (
+    agency_for_text,
+    ask_reporter,
+    merge_report,
+    reject_report,
+    report_for_receipt,
+    request_completion,
+    submit_report,
+)
 from netral.rules.models import Election, ViolationType
 
 router = Router(tags=["reports"])
@@ -278,3 +286,63 @@ def list_reports(
         for r in page["items"]
     ]
     return page
+
+
+def _officer_report(request: HttpRequest, code: str, capability: str = "intake.manage") -> Any:
+    scope = request_scope(request)
+    if not scope.can(capability):
+        raise HttpError(403, _("Your role may not handle reports."))
+    report = visible_reports(scope).filter(receipt_code=code).first()
+    if report is None:
+        raise HttpError(404, _("No report with this code in your jurisdiction."))
+    return report
+
+
+class TextIn(Schema):
+    text: str = Field(..., min_length=1, max_length=3000)
+
+
+class MergeIn(Schema):
+    into: str
+
+
+class DoneOut(Schema):
+    receipt_code: str
+    status: str
+
+
+@router.post("/{code}/ask", response={200: DoneOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def ask(request: HttpRequest, code: str, payload: TextIn) -> Any:
+    """Ask the reporter a question; they read and answer it through their receipt."""
+    report = _officer_report(request, code)
+    ask_reporter(report=report, officer=request.user, question=payload.text)
+    return {"receipt_code": report.receipt_code, "status": report.status}
+
+
+@router.post(
+    "/{code}/complete", response={200: DoneOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def complete(request: HttpRequest, code: str, payload: TextIn) -> Any:
+    """Return the report for completion, with the deadline of the rules."""
+    report = _officer_report(request, code)
+    request_completion(report=report, officer=request.user, missing=payload.text)
+    return {"receipt_code": report.receipt_code, "status": report.status}
+
+
+@router.post("/{code}/reject", response={200: DoneOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def reject(request: HttpRequest, code: str, payload: TextIn) -> Any:
+    """Do not register; the reason is shown to the reporter."""
+    report = _officer_report(request, code)
+    reject_report(report=report, officer=request.user, reason=payload.text)
+    return {"receipt_code": report.receipt_code, "status": report.status}
+
+
+@router.post("/{code}/merge", response={200: DoneOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def merge(request: HttpRequest, code: str, payload: MergeIn) -> Any:
+    """Merge into another report about the same act; each reporter keeps their receipt."""
+    report = _officer_report(request, code)
+    into = visible_reports(request_scope(request)).filter(receipt_code=payload.into).first()
+    if into is None or into.pk == report.pk:
+        raise InvalidInput("into", _("No other report with this code in your jurisdiction."))
+    merge_report(report=report, into=into, officer=request.user)
+    return {"receipt_code": report.receipt_code, "status": report.status}

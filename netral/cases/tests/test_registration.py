@@ -128,3 +128,38 @@ def test_registration_is_for_the_responsible_office_only(client, form_data, as_u
     code, _ = _receipt(client.post("/lapor/", _identified(form_data)).content.decode())
     assert as_user("bawaslu.sukamara").get(f"/laporan/{code}/registrasi/").status_code == 404
     assert as_user("kustodian.kukar").get(f"/laporan/{code}/registrasi/").status_code == 403
+
+
+def test_officer_api_register_ask_reject_merge(client, form_data, as_user):
+    from netral.cases.services import CHECKLIST as ITEMS
+
+    code, _ = _receipt(client.post("/lapor/", _identified(form_data)).content.decode())
+    other, _ = _receipt(
+        client.post(
+            "/lapor/", _identified(form_data, submission_token="q" * 24, upload_token="w" * 24)
+        ).content.decode()
+    )
+    officer = as_user("bawaslu.kukar")
+    asked = officer.post(f"/api/v1/reports/{code}/ask", {"text": "Siapa saksinya?"},
+                         content_type="application/json")  # fmt: skip
+    assert asked.status_code == 200
+    partial = officer.post(f"/api/v1/reports/{code}/register", {"checklist": {"evidence": True}},
+                           content_type="application/json")  # fmt: skip
+    assert partial.status_code == 422
+    assert partial.json()["errors"][0]["field"] == "checklist"
+    full = {r.code: True for r in ITEMS}
+    done = officer.post(f"/api/v1/reports/{code}/register", {"checklist": full},
+                        content_type="application/json")  # fmt: skip
+    assert done.status_code == 200
+    assert done.json()["case_number"] == Case.objects.get().number
+    merged = officer.post(f"/api/v1/reports/{other}/merge", {"into": code},
+                          content_type="application/json")  # fmt: skip
+    assert merged.json()["status"] == "merged"
+    outsider = as_user("bawaslu.sukamara").post(
+        f"/api/v1/reports/{code}/reject", {"text": "x"}, content_type="application/json"
+    )
+    assert outsider.status_code == 404
+    empty = officer.post(
+        f"/api/v1/reports/{code}/reject", {"text": ""}, content_type="application/json"
+    )
+    assert empty.status_code == 422
