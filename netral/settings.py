@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "netral.core.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "netral.core.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -229,6 +230,8 @@ STORAGES: dict[str, dict[str, Any]] = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NETRAL_IMPORT_MAX_BYTES = env_int("NETRAL_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# Whole request; larger ones are refused from Content-Length before the body is read.
+NETRAL_MAX_REQUEST_BYTES = env_int("NETRAL_MAX_REQUEST_BYTES", 210 * 1024 * 1024)
 
 # --- Background work ----------------------------------------------------------------------------
 TASKS = {

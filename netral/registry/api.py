@@ -123,3 +123,17 @@ def get_agency_ppk(request: HttpRequest, code: str, on: date | None = None) -> P
     if ppk is None:
         raise HttpError(404, _("No PPK is recorded for this agency on that date."))
     return ppk
+
+
+class AgencySuggestion(Schema):
+    code: str
+    name: str
+
+
+@router.get("/agencies-suggest", response=list[AgencySuggestion], auth=None)
+def suggest_agencies(request: HttpRequest, q: str = "") -> Any:
+    """Public: up to 10 agency names containing ``q`` (institutions only, never persons)."""
+    text = " ".join(q.split())[:60]
+    if len(text) < 2:
+        return []
+    return list(Agency.objects.filter(name__icontains=text).order_by("name")[:10])

@@ -96,3 +96,29 @@ def test_officer_list_is_scoped(client, as_user):
     assert len(balikpapan) == 1
     assert as_user("bawaslu.sukamara").get("/api/v1/reports").json()["items"] == []
     assert as_user("bkd.kaltim").get("/api/v1/reports").status_code == 403
+
+
+def test_oversized_request_is_refused_before_reading(client, settings):
+    settings.NETRAL_MAX_REQUEST_BYTES = 1000
+    response = client.post(
+        "/api/v1/reports/uploads",
+        {"file": SimpleUploadedFile("big.jpg", b"x" * 5000)},
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["field"] == "file"
+    page = client.post("/lapor/", {"x": "y" * 5000})
+    assert page.status_code == 413
+
+
+def test_public_form_page_weight_is_under_60_kb(client):
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/lapor/").content
+    assets = [b"netral/site.css", b"netral/pow.js", b"netral/suggest.js"]
+    total = len(html)
+    for asset in assets:
+        if asset in html:
+            path = finders.find(asset.decode())
+            assert path, asset
+            total += len(open(path, "rb").read())  # noqa: SIM115
+    assert total < 60_000

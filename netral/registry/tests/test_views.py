@@ -54,3 +54,9 @@ def test_api_search_uses_cursor_pagination(as_user):
     nips = [i["nip"] for i in first["items"]] + [i["nip"] for i in second.json()["items"]]
     assert nips == sorted(nips)
     assert len(set(nips)) == 20
+
+
+def test_public_agency_suggestions_name_institutions_only(client):
+    body = client.get("/api/v1/registry/agencies-suggest?q=kutai").json()
+    assert body == [{"code": "KAB-64.02", "name": "Pemerintah Kabupaten Kutai Kartanegara"}]
+    assert client.get("/api/v1/registry/agencies-suggest?q=k").json() == []
