@@ -70,9 +70,12 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
 
 
 def _restore_roles() -> None:
-    """Roles come from a data migration, which the flush after each live-server test removes."""
-    migration = importlib.import_module("netral.accounts.migrations.0003_roles")
-    migration.add_roles(apps, None)
+    """Roles come from data migrations, which the flush after each live-server test removes."""
+    importlib.import_module("netral.accounts.migrations.0003_roles").add_roles(apps, None)
+    # The intake capabilities and the custodian role (needed by the demo seed).
+    importlib.import_module("netral.accounts.migrations.0004_intake_capabilities").forwards(
+        apps, None
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ import filetype
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
@@ -115,6 +116,9 @@ def store_upload(upload: UploadedFile, *, upload_token: str) -> Evidence:
             spool.write(chunk)
         if sniffed is None or size == 0:
             raise EvidenceRejected(_("The file is empty."))
+        existing = Evidence.objects.filter(upload_token=upload_token, sha256=digest.hexdigest())
+        if existing.exists():
+            return existing.get()
         spool.seek(0)
         evidence = Evidence(
             upload_token=upload_token,
@@ -137,5 +141,9 @@ def store_upload(upload: UploadedFile, *, upload_token: str) -> Evidence:
         else:
             evidence.working = evidence.original.name
             evidence.working_sha256 = evidence.sha256
-    evidence.save()
+    try:
+        with transaction.atomic():
+            evidence.save()
+    except IntegrityError:  # the same file stored by a concurrent retry
+        return Evidence.objects.get(upload_token=upload_token, sha256=evidence.sha256)
     return evidence

@@ -153,6 +153,12 @@ class Evidence(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            # The same file sent twice with one form (a retry, or chosen again) is kept once.
+            models.UniqueConstraint(
+                fields=["upload_token", "sha256"], name="evidence_once_per_upload"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.sha256[:12]})"

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -59,10 +60,15 @@ def _form_page(
     request: HttpRequest, form: ReportForm, pending: list[Evidence], status: int
 ) -> HttpResponse:
     context = {"form": form, "pending": pending, "pow": new_challenge()}
-    return render(request, "intake/report_form.html", context, status=status)
+    response = render(request, "intake/report_form.html", context, status=status)
+    if request.method == "GET":
+        # Revalidated but kept in the history, so "back" returns the same one-time token.
+        patch_cache_control(response, private=True, no_cache=True, max_age=0)
+    else:
+        add_never_cache_headers(response)
+    return response
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
     """The public form: works without JavaScript, keeps every value and file on an error."""
@@ -94,11 +100,13 @@ def report_form(request: HttpRequest) -> HttpResponse:
             upload_tokens=[upload_token],
             idempotency_key=key,
         )
-        return render(
+        response = render(
             request,
             "intake/receipt.html",
             {"report": result.report, "secret": result.secret, "repeat": not result.created},
         )
+        add_never_cache_headers(response)  # the receipt holds the secret: never stored
+        return response
     return _form_page(request, form, _pending(upload_token), 422)
 
 
@@ -224,6 +232,8 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
             question = str(request.POST.get("question", "")).strip()
             if question:
                 ask_reporter(report=report, officer=request.user, question=question[:3000])
+                messages.success(request, _("The question is sent to the reporter."))
+                return redirect("reports:detail", code=report.receipt_code)
             else:
                 error = _("Write the question for the reporter.")
         elif action == "reveal":

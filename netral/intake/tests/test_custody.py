@@ -101,3 +101,11 @@ def test_declared_size_over_the_limit_is_refused_before_reading():
 )
 def test_links_are_normalised_and_their_platform_named(raw, url, platform):
     assert normalise_link(raw) == (url, platform)
+
+
+def test_the_same_file_twice_in_one_form_is_kept_once(photo):
+    first = store_upload(SimpleUploadedFile("a.jpg", photo), upload_token="t" * 20)
+    again = store_upload(SimpleUploadedFile("a-again.jpg", photo), upload_token="t" * 20)
+    assert again.pk == first.pk
+    other_form = store_upload(SimpleUploadedFile("a.jpg", photo), upload_token="u" * 20)
+    assert other_form.pk != first.pk

@@ -237,3 +237,12 @@ def test_solved_proof_of_work_earns_the_normal_limit_and_counts_once(client, for
     replay = client.post("/lapor/", {**form_data, "submission_token": "d" * 24, "altcha": payload})
     assert replay.status_code == 429  # a solution counts once
     cache.clear()
+
+
+def test_form_page_stays_in_history_but_receipts_are_never_stored(client, form_data):
+    page = client.get("/lapor/")
+    assert "no-cache" in page["Cache-Control"]
+    assert "private" in page["Cache-Control"]
+    assert "no-store" not in page["Cache-Control"]
+    receipt = client.post("/lapor/", form_data)
+    assert "no-store" in receipt["Cache-Control"]
