@@ -108,8 +108,10 @@ def record(
         object_type, object_id = object_label(obj)
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        AuditStream.objects.get_or_create(name=stream)
-        head = AuditStream.objects.select_for_update().get(name=stream)
+        head = AuditStream.objects.select_for_update().filter(name=stream).first()
+        if head is None:
+            AuditStream.objects.get_or_create(name=stream)  # first entry of a new stream
+            head = AuditStream.objects.select_for_update().get(name=stream)
         seq = head.last_seq + 1
         prev_hash = head.last_hash or GENESIS_HASH
         created_at = timezone.now()

@@ -140,9 +140,10 @@ def submit_report(
                 ReportLink(report=report, url=url, platform=platform)
                 for url, platform in (normalise_link(link) for link in links)
             )
-            Evidence.objects.filter(upload_token__in=upload_tokens, report__isnull=True).update(
-                report=report
-            )
+            if upload_tokens:
+                Evidence.objects.filter(upload_token__in=upload_tokens, report__isnull=True).update(
+                    report=report
+                )
             ReportEvent.objects.create(report=report, status=Report.Status.RECEIVED)
             IdempotentSubmission.objects.create(
                 key=idempotency_key,
@@ -159,7 +160,9 @@ def submit_report(
                     "violation_type": report.violation_type_id,
                     "anonymous": report.anonymous,
                     "late": report.late,
-                    "evidence": list(report.evidence.values_list("sha256", flat=True)),
+                    "evidence": list(report.evidence.values_list("sha256", flat=True))
+                    if upload_tokens
+                    else [],
                 },
                 stream=stream_for(report),
             )

@@ -1,0 +1,770 @@
+"""Benchmark: report submissions over HTTP, the app's endpoint against a bare one.
+
+    python bench/intake.py [--database sqlite|postgresql|both] [--requests N]
+                           [--concurrency C] [--rounds R] [--warmup W] [--postgres-url URL]
+                           [--profile]
+
+For each database the script
+
+1. creates a fresh database (a file in a temporary directory for SQLite; a new database
+   ``netral_bench_intake_<pid>`` on the ``--postgres-url`` server for PostgreSQL) and prepares
+   it like a deployment: ``migrate``, ``createcachetable``, ``load_regions``, ``load_rules`` and
+   the demo seed (offices for routing, agencies, civil servants);
+2. starts gunicorn (2 sync workers, production settings: no DEBUG, rate limits in the database
+   cache, fresh secret and identity keys) on a free port of 127.0.0.1, serving the app's URLs
+   plus one extra route that exists only in this benchmark (see ``wsgi_application``):
+   ``POST /bench/bare-report``, a plain Django + django-ninja view that validates the same
+   ``ReportIn`` schema and inserts the same ``Report`` row with one ``Report.objects.create``
+   (no rate limit, form, idempotency, event, audit entry or encryption);
+3. drives both endpoints with the same JSON body (anonymous report, no files, a unique
+   ``Idempotency-Key`` per request) from C client threads, W warm-up requests each and then
+   N measured requests each, split into R alternating rounds (app/bare, bare/app, ...) so that
+   a growing database or a noisy neighbour affects both alike;
+4. stops gunicorn, checks that every 201 left exactly one row, counts the SQL queries of one
+   request of each endpoint (in-process, Django test client), and drops the database.
+
+It prints one table (submissions/s, p50 and p99 latency, CPU time of the gunicorn workers per
+submission from /proc, SQL queries per request) and the target of the issue: app/bare
+submissions/s of at least 0.8 on both databases. Client, workers and database share the
+machine's CPUs, so wall-clock figures move with anything else running; the worker CPU column
+(PostgreSQL's own processes excluded) is the steadier measure of the work per submission.
+The exit status is 1 when a target is missed or a run fails. Everything stays on 127.0.0.1;
+the load is bounded by N and by ``--time-cap`` seconds per batch. ``--profile`` adds a
+cProfile of both endpoints (in-process, on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import cProfile
+import http.client
+import io
+import json
+import math
+import os
+import pstats
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import types
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+RESULT_MARK = "BENCH-RESULT "
+TARGET_RATIO = 0.8
+WORKERS = 2
+APP_PATH = "/api/v1/reports"
+BARE_PATH = "/bench/bare-report"
+ENDPOINTS = {"app": APP_PATH, "bare": BARE_PATH}
+URLCONF_MODULE = "bench.intake_urls"  # built in memory by install_bench_urls(); not a file
+
+
+def log(message: str) -> None:
+    print(
+        f"[bench {time.strftime('%H:%M:%S', time.gmtime())}Z] {message}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def payload() -> dict[str, Any]:
+    """One anonymous report without files, routed through the agency to BAWASLU-64.71."""
+    today = date.today()
+    return {
+        "violation_type": "banner",
+        "election": "pilkada-2024",
+        "accused": {"name": "Budi Santoso", "agency": "Pemerintah Kota Balikpapan"},
+        "act_date": (today - timedelta(days=3)).isoformat(),
+        "act_place": "Jalan Jenderal Sudirman",
+        "act_region": "64",
+        "learned_date": (today - timedelta(days=1)).isoformat(),
+        "description": "Memasang baliho calon di pagar rumah dinas.",
+        "links": [],
+        "evidence": [],
+        "statement_true": True,
+    }
+
+
+# --- Server side: the app's URLs plus the bare endpoint (runs inside the gunicorn workers) -----
+
+
+def _bare_api() -> Any:
+    """A NinjaAPI with one route inserting the app's row the plainest way Django allows."""
+    from django.http import HttpRequest
+    from ninja import NinjaAPI
+    from ninja.responses import Status
+
+    from netral.intake.api import ReceiptOut, ReportIn
+    from netral.intake.models import Report
+    from netral.intake.services import (
+        agency_for_text,
+        bawaslu_office_for,
+        new_receipt_code,
+        new_secret,
+        secret_digest,
+    )
+    from netral.registry.models import Agency, Office
+    from netral.rules.models import Election, ViolationType
+
+    api = NinjaAPI(
+        title="Netral intake benchmark (bare)",
+        urls_namespace="bench-bare",
+        docs_url=None,
+        openapi_url=None,
+    )
+    # Reference rows looked up once per process: what the app reads per request, the bare
+    # endpoint reads once, so the difference between both is the app's own work.
+    violation_types: dict[str, int | None] = {}
+    elections: dict[str, int | None] = {}
+    agencies: dict[str, Agency | None] = {}
+    offices: dict[str | None, Office | None] = {}
+
+    def bare_report(request: HttpRequest, payload: ReportIn) -> Any:
+        if payload.violation_type not in violation_types:
+            found = ViolationType.objects.filter(code=payload.violation_type).first()
+            violation_types[payload.violation_type] = found.pk if found else None
+        if payload.election not in elections:
+            election = Election.objects.filter(slug=payload.election).first()
+            elections[payload.election] = election.pk if election else None
+        agency_text = payload.accused.agency.strip().lower()
+        if agency_text not in agencies:
+            agencies[agency_text] = agency_for_text(agency_text)
+        agency = agencies[agency_text]
+        region_code = agency.region_id if agency else payload.act_region
+        if region_code not in offices:
+            offices[region_code] = bawaslu_office_for(region_code)
+        office = offices[region_code]
+        secret = new_secret()
+        report = Report.objects.create(
+            receipt_code=new_receipt_code(),
+            secret_digest=secret_digest(secret),
+            office=office,
+            region_id=office.region_id if office else None,
+            election_id=elections[payload.election],
+            violation_type_id=violation_types[payload.violation_type],
+            accused_name=payload.accused.name,
+            accused_nip=payload.accused.nip,
+            accused_agency_text=payload.accused.agency,
+            accused_position=payload.accused.position,
+            accused_agency=agency,
+            act_date=payload.act_date,
+            act_place=payload.act_place,
+            act_region_id=payload.act_region,
+            learned_date=payload.learned_date,
+            description=payload.description,
+            anonymous=payload.reporter is None,
+            statement_true=payload.statement_true,
+        )
+        receipt = {"receipt_code": report.receipt_code, "secret": secret, "status": report.status}
+        return Status(201, receipt)
+
+    # Annotations are strings here (PEP 563) naming this function's imports, which ninja cannot
+    # resolve from the module's globals: hand it the classes.
+    bare_report.__annotations__.update(request=HttpRequest, payload=ReportIn)
+    api.post("/bare-report", response={201: ReceiptOut})(bare_report)
+    return api
+
+
+def install_bench_urls() -> None:
+    """Serve netral.urls plus ``/bench/bare-report``, without touching netral/ on disk.
+
+    The URLconf is a module built in memory and registered in ``sys.modules``; the settings
+    stay netral.settings except for ROOT_URLCONF, which names it. Call after django.setup().
+    """
+    from django.conf import settings
+    from django.urls import clear_url_caches, path
+
+    import netral.urls
+
+    module = types.ModuleType(URLCONF_MODULE, "netral.urls plus the benchmark's bare endpoint")
+    module.urlpatterns = [*netral.urls.urlpatterns, path("bench/", _bare_api().urls)]  # type: ignore[attr-defined]
+    for name in ("handler403", "handler404", "handler500"):
+        setattr(module, name, getattr(netral.urls, name))
+    sys.modules[URLCONF_MODULE] = module
+    settings.ROOT_URLCONF = URLCONF_MODULE
+    clear_url_caches()
+
+
+def wsgi_application() -> Any:
+    """gunicorn factory: ``gunicorn 'bench.intake:wsgi_application()'``."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netral.settings")
+    import django
+
+    django.setup(set_prefix=False)
+    install_bench_urls()
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+# --- Children: prepare and inspect one database (own process: settings are read once) ---------
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netral.settings")
+    import django
+
+    django.setup()
+
+
+def child_prepare() -> dict[str, Any]:
+    _setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from netral.demo.seed import seed
+
+    start = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("load_regions", verbosity=0, stdout=io.StringIO())
+    call_command("load_rules", verbosity=0, stdout=io.StringIO())
+    seed()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            server = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            server = f"SQLite {cursor.fetchone()[0]}"
+    return {"server": server, "prepare_seconds": time.perf_counter() - start}
+
+
+def _profile_endpoint(client: Any, url: str, body: str, count: int) -> str:
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    for _ in range(count):
+        response = client.post(
+            url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex
+        )
+        assert response.status_code == 201, response.content
+    profiler.disable()
+    elapsed = time.perf_counter() - start
+    out = io.StringIO()
+    out.write(f"{url}: {count} requests in-process, {elapsed / count * 1000:.2f} ms each\n")
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(20)
+    return out.getvalue()
+
+
+def child_inspect(profile: bool) -> dict[str, Any]:
+    """Row checks after the load, then SQL queries per request of each endpoint."""
+    _setup_django()
+    install_bench_urls()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from netral.core.models import AuditEntry
+    from netral.intake.models import IdempotentSubmission, Report
+
+    result: dict[str, Any] = {
+        "reports": Report.objects.count(),
+        "reports_without_office": Report.objects.filter(office__isnull=True).count(),
+        "idempotent_submissions": IdempotentSubmission.objects.count(),
+        "audit_submit_entries": AuditEntry.objects.filter(action="intake.report.submit").count(),
+        "queries": {},
+    }
+    client = Client(SERVER_NAME="127.0.0.1")
+    body = json.dumps(payload())
+    for name, url in ENDPOINTS.items():
+        counts = []
+        for _ in range(3):  # the first requests of a process fill its caches
+            with CaptureQueriesContext(connection) as queries:
+                response = client.post(
+                    url,
+                    body,
+                    content_type="application/json",
+                    HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex,
+                )
+            assert response.status_code == 201, response.content
+            counts.append(len(queries.captured_queries))
+        result["queries"][name] = counts[-1]
+    if profile:
+        for url in (APP_PATH, BARE_PATH):
+            print(_profile_endpoint(client, url, body, 300), file=sys.stderr, flush=True)
+    return result
+
+
+def run_child(kind: str, profile: bool) -> int:
+    result = child_prepare() if kind == "prepare" else child_inspect(profile)
+    print(RESULT_MARK + json.dumps(result), flush=True)
+    return 0
+
+
+# --- Parent: databases, gunicorn, load generator ----------------------------------------------
+
+
+def _with_database(url: str, name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def _create_postgres_database(admin_url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return _with_database(admin_url, name)
+
+
+def _drop_postgres_database(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
+    """Production-like settings (README "Configuration"), with fresh keys for this run."""
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NETRAL_", "DJANGO_")) and k != "DATABASE_URL"
+    }
+    return {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "netral.settings",
+        "DATABASE_URL": database_url,
+        "NETRAL_VAR_DIR": str(var_dir),
+        "NETRAL_DEBUG": "0",
+        "NETRAL_TESTING": "0",
+        "NETRAL_HTTPS": "0",
+        "NETRAL_SECRET_KEY": secrets.token_urlsafe(48),
+        "NETRAL_IDENTITY_KEYS": "bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "NETRAL_ALLOWED_HOSTS": "127.0.0.1",
+        "NETRAL_RATE_REPORTS": "100000000/h",  # counted as in production, never reached
+        "NETRAL_LOG_LEVEL": "WARNING",
+    }
+
+
+def _run_child(kind: str, env: dict[str, str], profile: bool = False) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--_child", kind]
+    if profile:
+        command.append("--profile")
+    proc = subprocess.run(  # noqa: S603  (this script itself, our arguments)
+        command, stdout=subprocess.PIPE, text=True, check=False, env=env, cwd=ROOT
+    )
+    marked = [
+        line[len(RESULT_MARK) :]
+        for line in proc.stdout.splitlines()
+        if line.startswith(RESULT_MARK)
+    ]
+    if proc.returncode != 0 or not marked:
+        raise RuntimeError(f"{kind} child failed with exit status {proc.returncode}")
+    result: dict[str, Any] = json.loads(marked[-1])
+    return result
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Server:
+    """gunicorn with the benchmark's WSGI factory; always stopped by ``stop``."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.port = _free_port()
+        self.log_path = log_path
+        self._log = log_path.open("wb")
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.intake:wsgi_application()",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--chdir",
+            str(ROOT),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "10",
+        ]
+        self.proc = subprocess.Popen(  # noqa: S603  (our own command line)
+            command, env=env, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Until every worker answers: /health (any status: it also reports the task worker)."""
+        deadline = time.monotonic() + timeout
+        answered = 0
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; {self.tail()}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/health")
+                conn.getresponse().read()
+                conn.close()
+                answered += 1
+                if answered >= 2 * WORKERS:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s; {self.tail()}")
+
+    def worker_cpu_seconds(self) -> float | None:
+        """User + system CPU time of the workers (children of the master), from /proc."""
+        ticks = 0
+        found = 0
+        try:
+            entries = list(os.scandir("/proc"))
+        except OSError:
+            return None
+        for entry in entries:
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+            if int(fields[1]) == self.proc.pid:  # ppid; utime and stime follow at 11 and 12
+                ticks += int(fields[11]) + int(fields[12])
+                found += 1
+        if found != WORKERS:
+            return None
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def tail(self) -> str:
+        self._log.flush()
+        text = self.log_path.read_text(errors="replace")
+        return "log: " + (text[-2000:] or "(empty)")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._log.close()
+
+
+@dataclass
+class Batch:
+    """Successful requests' latencies (seconds) and failures of one or more batches, and the
+    CPU seconds the gunicorn workers spent meanwhile (None where /proc cannot tell)."""
+
+    latencies: list[float] = field(default_factory=list)
+    elapsed: float = 0.0
+    failures: Counter[str] = field(default_factory=Counter)
+    worker_cpu: float | None = 0.0
+
+    def add(self, other: Batch) -> None:
+        self.latencies.extend(other.latencies)
+        self.elapsed += other.elapsed
+        self.failures.update(other.failures)
+        if self.worker_cpu is None or other.worker_cpu is None:
+            self.worker_cpu = None
+        else:
+            self.worker_cpu += other.worker_cpu
+
+
+def load(port: int, path: str, body: bytes, requests: int, concurrency: int, cap: float) -> Batch:
+    """POST ``requests`` times from ``concurrency`` threads; stop early after ``cap`` seconds.
+
+    Each thread keeps one HTTPConnection (gunicorn's sync workers close it after each response,
+    so it reconnects, like a browser behind no proxy would). Latency covers connect, request
+    and reading the whole response.
+    """
+    lock = threading.Lock()
+    remaining = [requests]
+    results = Batch()
+    start = time.perf_counter()
+    deadline = start + cap
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        latencies: list[float] = []
+        failures: Counter[str] = Counter()
+        try:
+            while time.perf_counter() < deadline:
+                with lock:
+                    if remaining[0] <= 0:
+                        break
+                    remaining[0] -= 1
+                headers = {
+                    "Content-Type": "application/json",
+                    "Idempotency-Key": uuid.uuid4().hex,
+                }
+                sent = time.perf_counter()
+                try:
+                    conn.request("POST", path, body, headers)
+                    response = conn.getresponse()
+                    response.read()
+                    status = str(response.status)
+                except (OSError, http.client.HTTPException) as exc:
+                    conn.close()
+                    status = type(exc).__name__
+                took = time.perf_counter() - sent
+                if status == "201":
+                    latencies.append(took)
+                else:
+                    failures[status] += 1
+        finally:
+            conn.close()
+            with lock:
+                results.latencies.extend(latencies)
+                results.failures.update(failures)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results.elapsed = time.perf_counter() - start
+    return results
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def summary(batch: Batch) -> dict[str, Any]:
+    ok = len(batch.latencies)
+    return {
+        "ok": ok,
+        "failures": dict(batch.failures),
+        "seconds": batch.elapsed,
+        "per_second": ok / batch.elapsed if batch.elapsed else 0.0,
+        "p50_ms": percentile(batch.latencies, 0.50) * 1000 if ok else float("nan"),
+        "p99_ms": percentile(batch.latencies, 0.99) * 1000 if ok else float("nan"),
+        "worker_cpu_ms": batch.worker_cpu / ok * 1000 if ok and batch.worker_cpu else None,
+    }
+
+
+def bench_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
+    result: dict[str, Any] = {"database": database}
+    pg_name = f"netral_bench_intake_{os.getpid()}"
+    server: Server | None = None
+    created_pg = False
+    with tempfile.TemporaryDirectory(prefix="netral-bench-intake-") as tmp:
+        try:
+            if database == "sqlite":
+                url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            else:
+                url = _create_postgres_database(args.postgres_url, pg_name)
+                created_pg = True
+            var_dir = Path(tmp) / "var"
+            (var_dir / "static").mkdir(parents=True)  # whitenoise's root; nothing collected
+            env = server_env(url, var_dir)
+            log(f"{database}: preparing a fresh database (migrate, cache table, rules, seed)")
+            prepared = _run_child("prepare", env)
+            result["server"] = prepared["server"]
+            log(f"{database}: {prepared['server']} ready in {prepared['prepare_seconds']:.1f} s")
+
+            server = Server(env, Path(tmp) / "gunicorn.log")
+            server.wait_ready()
+            log(f"{database}: gunicorn ({WORKERS} workers) on 127.0.0.1:{server.port}")
+            body = json.dumps(payload()).encode()
+            cap = args.time_cap
+            for name, path in ENDPOINTS.items():
+                warm = load(server.port, path, body, args.warmup, args.concurrency, cap)
+                if warm.failures:
+                    raise RuntimeError(f"warm-up of {name}: {dict(warm.failures)}; {server.tail()}")
+            totals = {name: Batch() for name in ENDPOINTS}
+            per_round = [
+                args.requests // args.rounds + (1 if i < args.requests % args.rounds else 0)
+                for i in range(args.rounds)
+            ]
+            for i, count in enumerate(per_round):
+                order = list(ENDPOINTS) if i % 2 == 0 else list(reversed(ENDPOINTS))
+                for name in order:
+                    cpu_before = server.worker_cpu_seconds()
+                    batch = load(server.port, ENDPOINTS[name], body, count, args.concurrency, cap)
+                    cpu_after = server.worker_cpu_seconds()
+                    batch.worker_cpu = (
+                        cpu_after - cpu_before
+                        if cpu_before is not None and cpu_after is not None
+                        else None
+                    )
+                    totals[name].add(batch)
+                    log(
+                        f"{database}: round {i + 1}/{args.rounds} {name}: "
+                        f"{len(batch.latencies) / batch.elapsed:.0f}/s"
+                        + (f", failures {dict(batch.failures)}" if batch.failures else "")
+                    )
+            server.stop()
+            result["endpoints"] = {name: summary(batch) for name, batch in totals.items()}
+            created = 2 * args.warmup + sum(len(b.latencies) for b in totals.values())
+
+            checks = _run_child("inspect", env, profile=args.profile)
+            result["queries"] = checks["queries"]
+            problems = []
+            if checks["reports"] != created:  # the database had no report before
+                problems.append(f"{created} answers 201 but {checks['reports']} reports")
+            app_created = args.warmup + len(totals["app"].latencies)
+            for key in ("idempotent_submissions", "audit_submit_entries"):
+                if checks[key] != app_created:  # one each per app submission, none for bare
+                    problems.append(f"{app_created} app submissions but {checks[key]} {key}")
+            if checks["reports_without_office"]:
+                problems.append(f"{checks['reports_without_office']} reports without an office")
+            for name, s in result["endpoints"].items():
+                if s["failures"]:
+                    problems.append(f"{name}: failed requests {s['failures']}")
+            result["problems"] = problems
+        except Exception as exc:
+            result["error"] = f"{type(exc).__name__}: {exc}"
+            log(f"{database}: {result['error']}")
+        finally:
+            if server is not None:
+                server.stop()
+            if created_pg:
+                _drop_postgres_database(args.postgres_url, pg_name)
+    return result
+
+
+def print_table(results: list[dict[str, Any]]) -> bool:
+    header = (
+        "database",
+        "endpoint",
+        "requests",
+        "submissions/s",
+        "p50 ms",
+        "p99 ms",
+        "worker CPU ms/req",
+        "queries/req",
+    )
+    lines = [header]
+    for r in results:
+        for name, s in r.get("endpoints", {}).items():
+            lines.append(
+                (
+                    r["database"],
+                    f"{name} {ENDPOINTS[name]}",
+                    str(s["ok"] + sum(s["failures"].values())),
+                    f"{s['per_second']:.1f}",
+                    f"{s['p50_ms']:.1f}",
+                    f"{s['p99_ms']:.1f}",
+                    f"{s['worker_cpu_ms']:.1f}" if s["worker_cpu_ms"] is not None else "n/a",
+                    str(r.get("queries", {}).get(name, "n/a")),
+                )
+            )
+    widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
+
+    def fmt(row: tuple[str, ...]) -> str:
+        cells = [
+            cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(row)
+        ]
+        return "| " + " | ".join(cells) + " |"
+
+    print(fmt(header))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in lines[1:]:
+        print(fmt(row))
+    print()
+
+    ok = True
+    for r in results:
+        if "error" in r:
+            print(f"{r['database']}: FAILED to run: {r['error']}")
+            ok = False
+            continue
+        for problem in r["problems"]:
+            print(f"{r['database']}: PROBLEM {problem}")
+            ok = False
+        app, bare = r["endpoints"]["app"], r["endpoints"]["bare"]
+        ratio = app["per_second"] / bare["per_second"] if bare["per_second"] else 0.0
+        verdict = "PASS" if ratio >= TARGET_RATIO else "FAIL"
+        ok = ok and verdict == "PASS"
+        cpu = ""
+        if app["worker_cpu_ms"] and bare["worker_cpu_ms"]:
+            cpu_ratio = bare["worker_cpu_ms"] / app["worker_cpu_ms"]
+            cpu = f"; worker CPU per submission bare/app {cpu_ratio:.2f}"
+        print(
+            f"{r['database']} ({r['server']}): submissions/s app/bare {ratio:.2f} "
+            f"(target >= {TARGET_RATIO}) {verdict}{cpu}"
+        )
+    return ok
+
+
+def _interrupted(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def run_parent(args: argparse.Namespace) -> int:
+    # Stop cleanly (gunicorn stopped, database dropped) on Ctrl-C or a TERM, also when started
+    # in the background, where a shell leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
+    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    try:
+        results = [bench_database(database, args) for database in databases]
+    except KeyboardInterrupt:
+        log("interrupted: gunicorn stopped, databases dropped")
+        return 130
+    print()
+    print(
+        f"Report intake benchmark: gunicorn {WORKERS} sync workers, {args.concurrency} client "
+        f"threads, {args.requests} measured requests per endpoint in {args.rounds} alternating "
+        f"rounds after {args.warmup} warm-up requests, {os.cpu_count()} CPUs shared with the "
+        "client and the database"
+    )
+    print()
+    return 0 if print_table(results) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument(
+        "--database", choices=["sqlite", "postgresql", "both"], default="both", help="(both)"
+    )
+    parser.add_argument("--requests", type=int, default=2000, help="measured, per endpoint")
+    parser.add_argument("--concurrency", type=int, default=4, help="client threads (4)")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds (4)")
+    parser.add_argument("--warmup", type=int, default=100, help="per endpoint (100)")
+    parser.add_argument(
+        "--time-cap", type=float, default=120.0, help="seconds at most per batch (120)"
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        help="server on which a throwaway database is created and dropped",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile both endpoints in-process (stderr)"
+    )
+    parser.add_argument("--_child", choices=["prepare", "inspect"], help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args._child:
+        return run_child(args._child, args.profile)
+    if min(args.requests, args.concurrency, args.rounds) < 1 or args.warmup < 0:
+        parser.error("--requests, --concurrency and --rounds must be at least 1")
+    if args.requests < args.rounds:
+        parser.error("--requests must be at least --rounds")
+    return run_parent(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
