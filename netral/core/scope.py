@@ -69,3 +69,13 @@ def request_scope(request: object) -> Scope:
     """The scope that ``netral.accounts`` attached to this request (nothing when absent)."""
     scope = getattr(request, "scope", None)
     return scope if scope is not None else NO_SCOPE
+
+
+def require(request: object, capability: str) -> Scope:
+    """The request's scope, or ``PermissionDenied`` when it lacks ``capability``."""
+    from django.core.exceptions import PermissionDenied
+
+    scope = request_scope(request)
+    if not scope.can(capability):
+        raise PermissionDenied
+    return scope

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from netral.core import audit
 from netral.core.pow import new_challenge, solved
 from netral.core.ratelimit import over_limit, rate_limited
-from netral.core.scope import request_scope
+from netral.core.scope import request_scope, require
 from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
 from netral.intake.forms import NOT_SURE, FindingForm, ReceiptForm, ReplyForm, ReportForm
 from netral.intake.models import Evidence, Report, ReportMessage
@@ -48,6 +47,24 @@ def _store_files(form: Any, files: list[Any], upload_token: str) -> None:
             store_upload(upload, upload_token=upload_token)
         except EvidenceRejected as exc:
             form.add_error("attachments", f"{upload.name}: {exc.message}")
+
+
+def _bound_form(
+    request: HttpRequest, form_class: type[ReportForm], purpose: str
+) -> tuple[ReportForm, str, str]:
+    """The posted form with its one-time tokens (new ones when missing), and its files stored
+    as pending evidence unless this submission was already received."""
+    data = request.POST.copy()
+    submission = str(data.get("submission_token", ""))[:40]
+    upload_token = str(data.get("upload_token", ""))[:40]
+    if len(submission) < 16 or len(upload_token) < 16:
+        submission, upload_token = _token(), _token()
+        data["submission_token"], data["upload_token"] = submission, upload_token
+    key = f"{purpose}:{submission}"
+    form = form_class(data, request.FILES)
+    if not already_submitted(key):
+        _store_files(form, request.FILES.getlist("attachments"), upload_token)
+    return form, key, upload_token
 
 
 def _pending(upload_token: str) -> list[Evidence]:
@@ -82,16 +99,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
     limited = limited or over_limit(request, "NETRAL_RATE_REPORTS", "intake.report")
     if limited is not None:
         return limited
-    data = request.POST.copy()
-    submission = str(data.get("submission_token", ""))[:40]
-    upload_token = str(data.get("upload_token", ""))[:40]
-    if len(submission) < 16 or len(upload_token) < 16:
-        submission, upload_token = _token(), _token()
-        data["submission_token"], data["upload_token"] = submission, upload_token
-    key = f"form:{submission}"
-    form = ReportForm(data, request.FILES)
-    if not already_submitted(key):
-        _store_files(form, request.FILES.getlist("attachments"), upload_token)
+    form, key, upload_token = _bound_form(request, ReportForm, "form")
     if form.is_valid() and not form.has_error("attachments"):
         result = submit_report(
             fields=_report_fields(form.cleaned_data),
@@ -199,14 +207,9 @@ def receipt_status(request: HttpRequest) -> HttpResponse:
 # --- Officers -------------------------------------------------------------------------------
 
 
-def _require(request: HttpRequest, capability: str) -> None:
-    if not request_scope(request).can(capability):
-        raise PermissionDenied
-
-
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "intake.view")
+    require(request, "intake.view")
     reports = visible_reports(request_scope(request)).select_related("violation_type", "office")[
         :100
     ]
@@ -214,7 +217,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, code: str) -> Report:
-    _require(request, "intake.view")
+    require(request, "intake.view")
     return get_object_or_404(visible_reports(request_scope(request)), receipt_code=code)
 
 
@@ -228,7 +231,7 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "ask":
-            _require(request, "intake.manage")
+            require(request, "intake.manage")
             question = str(request.POST.get("question", "")).strip()
             if question:
                 ask_reporter(report=report, officer=request.user, question=question[:3000])
@@ -237,7 +240,7 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 error = _("Write the question for the reporter.")
         elif action == "reveal":
-            _require(request, "intake.reveal")
+            require(request, "intake.reveal")
             reason = str(request.POST.get("reason", "")).strip()
             if reason:
                 revealed = reveal_identity(report=report, custodian=request.user, reason=reason)
@@ -286,20 +289,11 @@ def evidence_file(request: HttpRequest, code: str, pk: int, which: str) -> FileR
 @require_http_methods(["GET", "POST"])
 def finding_form(request: HttpRequest) -> HttpResponse:
     """An officer records Bawaslu's own finding (temuan) from its monitoring."""
-    _require(request, "intake.manage")
+    require(request, "intake.manage")
     if request.method == "GET":
-        form = FindingForm(initial={"submission_token": _token(), "upload_token": _token()})
-        return render(request, "intake/finding_form.html", {"form": form, "pending": []})
-    data = request.POST.copy()
-    upload_token = str(data.get("upload_token", ""))[:40]
-    submission = str(data.get("submission_token", ""))[:40]
-    if len(submission) < 16 or len(upload_token) < 16:
-        submission, upload_token = _token(), _token()
-        data["submission_token"], data["upload_token"] = submission, upload_token
-    key = f"finding:{submission}"
-    form = FindingForm(data, request.FILES)
-    if not already_submitted(key):
-        _store_files(form, request.FILES.getlist("attachments"), upload_token)
+        blank = FindingForm(initial={"submission_token": _token(), "upload_token": _token()})
+        return render(request, "intake/finding_form.html", {"form": blank, "pending": []})
+    form, key, upload_token = _bound_form(request, FindingForm, "finding")
     if form.is_valid() and not form.has_error("attachments"):
         fields = {**_report_fields(form.cleaned_data), "kind": Report.Kind.FINDING}
         result = submit_report(

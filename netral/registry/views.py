@@ -3,14 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from netral.core.api import InvalidInput, decode_cursor, encode_cursor
-from netral.core.scope import request_scope
+from netral.core.scope import request_scope, require
 from netral.registry.forms import ImportForm
 from netral.registry.models import ImportJob
 from netral.registry.queries import (
@@ -24,14 +23,9 @@ from netral.registry.services import start_import
 PAGE_SIZE = 50
 
 
-def _require(request: HttpRequest, capability: str) -> None:
-    if not request_scope(request).can(capability):
-        raise PermissionDenied
-
-
 @login_required
 def civil_servant_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.view")
+    require(request, "registry.view")
     query = request.GET.get("q", "").strip()[:100]
     queryset, key = search_civil_servants(request_scope(request), query)
     cursor = request.GET.get("after", "")
@@ -64,7 +58,7 @@ def civil_servant_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def civil_servant_detail(request: HttpRequest, nip: str) -> HttpResponse:
-    _require(request, "registry.view")
+    require(request, "registry.view")
     servant = get_object_or_404(
         visible_civil_servants(request_scope(request)).select_related(
             "agency", "agency__region", "unit", "position"
@@ -76,14 +70,14 @@ def civil_servant_detail(request: HttpRequest, nip: str) -> HttpResponse:
 
 @login_required
 def agency_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.view")
+    require(request, "registry.view")
     agencies = visible_agencies(request_scope(request)).select_related("region")[:500]
     return render(request, "registry/agency_list.html", {"agencies": agencies})
 
 
 @login_required
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
-    _require(request, "registry.view")
+    require(request, "registry.view")
     agency = get_object_or_404(
         visible_agencies(request_scope(request)).select_related("region"), code=code
     )
@@ -99,7 +93,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.import")
+    require(request, "registry.import")
     scope = request_scope(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +112,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 
 def _own_job(request: HttpRequest, pk: int) -> ImportJob:
-    _require(request, "registry.import")
+    require(request, "registry.import")
     return get_object_or_404(ImportJob, pk=pk, created_by_id=request.user.pk)
 
 

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from netral.core.admin import ReadOnlyAdminMixin
 from netral.rules.models import (
     DeadlineRule,
     Election,
@@ -145,15 +146,6 @@ class LocalDayOffAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(RuleVersion)
-class RuleVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RuleVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("model", "object_id", "version", "created_at", "reason")
     list_filter = ("model",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
