@@ -18,6 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from netral.accounts.models import Membership, Role, User
+from netral.demo.names import FIRST, LAST
 from netral.regions.loader import load_regions
 from netral.regions.models import Region
 from netral.registry.models import Agency, CivilServant, Office, Position, PPKAppointment, Unit
@@ -51,60 +52,6 @@ POSITIONS = [
     "Pengadministrasi Umum",
     "Pranata Komputer",
     "Auditor Muda",
-]
-FIRST = [
-    "Ahmad",
-    "Budi",
-    "Citra",
-    "Dewi",
-    "Eko",
-    "Fitri",
-    "Gita",
-    "Hendra",
-    "Indah",
-    "Joko",
-    "Kartika",
-    "Lestari",
-    "Made",
-    "Nur",
-    "Oktavia",
-    "Putu",
-    "Rahmat",
-    "Sari",
-    "Taufik",
-    "Wulan",
-    "Yusuf",
-    "Zainal",
-    "Agus",
-    "Bayu",
-    "Dian",
-    "Rina",
-    "Siti",
-    "Wahyu",
-    "Yanti",
-    "Hadi",
-]
-LAST = [
-    "Santoso",
-    "Wijaya",
-    "Saputra",
-    "Lestari",
-    "Hidayat",
-    "Pratama",
-    "Kurniawan",
-    "Rahayu",
-    "Nugroho",
-    "Siregar",
-    "Simanjuntak",
-    "Susanto",
-    "Setiawan",
-    "Utami",
-    "Halim",
-    "Syahputra",
-    "Rahman",
-    "Kusuma",
-    "Wibowo",
-    "Anggraini",
 ]
 SERVANTS_PER_AGENCY = 500
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -333,6 +333,11 @@ _COLUMNS = (
     "updated_at",
 )
 _UPDATED = [c for c in _COLUMNS if c not in ("nip", "created_at")]
+_INSERT = (
+    f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
+)
+_SET = ", ".join(f"{c} = excluded.{c}" for c in _UPDATED)
 
 
 def _position_ids(names: Iterable[str], cache: dict[str, int]) -> None:
@@ -369,34 +374,75 @@ def _tuples(
 
 
 class Writer:
-    """Upserts batches by NIP through the fastest path of the database in use."""
+    """Upserts batches by NIP through the fastest path of the database in use.
+
+    New NIPs are plainly inserted (``executemany`` of an INSERT on SQLite, ``COPY`` straight
+    into the table on PostgreSQL), which costs what a raw bulk load costs; only NIPs already in
+    the table go through the upsert. A batch is first tried as all new, in a savepoint; once a
+    batch meets an existing NIP, later batches look their NIPs up first.
+    """
 
     def __init__(self) -> None:
         self.vendor = connection.vendor
         self._staged = False
+        self._all_new = True  # until a NIP of this import turns out to be in the table
 
     def write(self, values: list[tuple[Any, ...]]) -> None:
         if not values:
             return
-        if self.vendor == "postgresql":
-            self._write_postgresql(values)
-        else:
-            self._write_generic(values)
+        if self._all_new:
+            if self._try_insert(values):
+                return
+            self._all_new = False
+        existing = self._existing(values)
+        new = [v for v in values if v[0] not in existing] if existing else values
+        if new and not self._try_insert(new):  # another import added one of them meanwhile
+            existing.update(v[0] for v in new)
+        if existing:
+            self._upsert([v for v in values if v[0] in existing])
 
-    def _write_generic(self, values: list[tuple[Any, ...]]) -> None:
-        placeholders = ", ".join(["%s"] * len(_COLUMNS))
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATED)
-        sql = (
-            f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "  # noqa: S608
-            f"ON CONFLICT (nip) DO UPDATE SET {updates}"
-        )
+    def _try_insert(self, values: list[tuple[Any, ...]]) -> bool:
+        """Insert ``values`` as new rows; False, with nothing written, when a NIP exists."""
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:  # a savepoint
+                if self.vendor == "postgresql":
+                    columns = ", ".join(_COLUMNS)
+                    copy_sql = f"COPY {_TABLE} ({columns}) FROM STDIN"
+                    # The raw psycopg cursor: wrap its errors into Django's IntegrityError.
+                    with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
+                        for row in values:
+                            copy.write_row(row)
+                else:
+                    cursor.executemany(_INSERT, values)
+        except IntegrityError:
+            return False
+        return True
+
+    def _existing(self, values: list[tuple[Any, ...]]) -> set[str]:
+        """The NIPs of ``values`` already in the table."""
+        nips = [v[0] for v in values]
         with connection.cursor() as cursor:
-            cursor.executemany(sql, values)
+            if self.vendor == "postgresql":
+                cursor.execute(f"SELECT nip FROM {_TABLE} WHERE nip = ANY(%s)", [nips])  # noqa: S608
+                return {nip for (nip,) in cursor.fetchall()}
+            found: set[str] = set()
+            for start in range(0, len(nips), 500):  # under SQLite's oldest limit, 999
+                chunk = nips[start : start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"SELECT nip FROM {_TABLE} WHERE nip IN ({marks})", chunk)  # noqa: S608
+                found.update(nip for (nip,) in cursor.fetchall())
+            return found
 
-    def _write_postgresql(self, values: list[tuple[Any, ...]]) -> None:
+    def _upsert(self, values: list[tuple[Any, ...]]) -> None:
+        if self.vendor == "postgresql":
+            self._upsert_postgresql(values)
+        else:
+            with connection.cursor() as cursor:
+                cursor.executemany(f"{_INSERT} ON CONFLICT (nip) DO UPDATE SET {_SET}", values)
+
+    def _upsert_postgresql(self, values: list[tuple[Any, ...]]) -> None:
         stage = "netral_import_stage"
         columns = ", ".join(_COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATED)
         with connection.cursor() as cursor:
             if not self._staged:
                 cursor.execute(
@@ -411,7 +457,7 @@ class Writer:
                     copy.write_row(row)
             cursor.execute(
                 f"INSERT INTO {_TABLE} ({columns}) SELECT {columns} FROM {stage} "  # noqa: S608
-                f"ON CONFLICT (nip) DO UPDATE SET {updates}"
+                f"ON CONFLICT (nip) DO UPDATE SET {_SET}"
             )
             cursor.execute(f"TRUNCATE {stage}")
 

@@ -184,3 +184,14 @@ def test_web_import_refuses_a_wrong_file_type_and_roles_without_import(as_user):
     assert response.status_code == 200
     assert "Pilih berkas .csv atau .xlsx." in response.content.decode()
     assert as_user("bawaslu.kukar").get("/registri/impor/").status_code == 403
+
+
+def test_mixed_batches_insert_new_and_update_known_nips(tmp_path):
+    import_civil_servants(_csv(tmp_path, GOOD_1))
+    renamed = GOOD_1.replace("Andi Wijaya", "Andi W.")
+    result = import_civil_servants(_csv(tmp_path, renamed, GOOD_2, name="mixed.csv"), batch_size=1)
+    assert (result.imported, result.created) == (2, 1)
+    again = import_civil_servants(_csv(tmp_path, GOOD_2, renamed, name="again.csv"))
+    assert (again.imported, again.created) == (2, 0)
+    assert CivilServant.objects.get(nip="199001012015031001").name == "Andi W."
+    assert CivilServant.objects.filter(nip="199202022022212002").count() == 1
