@@ -76,6 +76,9 @@ def _restore_roles() -> None:
     importlib.import_module("netral.accounts.migrations.0004_intake_capabilities").forwards(
         apps, None
     )
+    importlib.import_module("netral.accounts.migrations.0005_case_capabilities").forwards(
+        apps, None
+    )
 
 
 @pytest.fixture(autouse=True)

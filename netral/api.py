@@ -8,8 +8,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from netral.accounts.auth import TokenAuth, VerifiedSessionAuth
+from netral.cases.api import cases_router
 from netral.cases.api import router as registration_router
-from netral.core.api import InvalidInput
+from netral.core.api import ApiError, InvalidInput
 from netral.intake.api import FieldErrors
 from netral.intake.api import router as reports_router
 from netral.regions.api import router as regions_router
@@ -39,6 +40,7 @@ api.add_router("/v1/elections", elections_router)
 api.add_router("/v1/deadlines", deadlines_router)
 api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/reports", registration_router)
+api.add_router("/v1/cases", cases_router)
 
 
 def _error(
@@ -66,6 +68,11 @@ def on_invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
 @api.exception_handler(FieldErrors)
 def on_field_errors(request: HttpRequest, exc: FieldErrors) -> HttpResponse:
     return _error(request, 422, str(exc.message), exc.errors)  # type: ignore[arg-type]
+
+
+@api.exception_handler(ApiError)
+def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return _error(request, exc.status_code, exc.message, exc.errors)
 
 
 @api.exception_handler(AuthenticationError)

@@ -279,6 +279,8 @@ EMAIL_HOST = env_str("NETRAL_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("NETRAL_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("NETRAL_FROM_EMAIL", "Netral <netral@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address links in e-mails and letters point to.
+NETRAL_SITE_URL = env_str("NETRAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Logging ------------------------------------------------------------------------------------
 LOG_FORMAT = env_str("NETRAL_LOG_FORMAT", "text" if DEBUG or TESTING else "json")
@@ -305,4 +307,5 @@ NETRAL_API_MAX_LIMIT = 500
 # (dotted task path, period in seconds); `manage.py run_scheduler` enqueues each once per period.
 NETRAL_PERIODIC_TASKS: list[tuple[str, int]] = [
     ("netral.core.tasks.heartbeat", 60),
+    ("netral.cases.tasks.watch_deadlines", 3600),
 ]

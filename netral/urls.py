@@ -13,6 +13,7 @@ urlpatterns = [
     path("lapor/", include("netral.intake.urls")),
     path("laporan/<str:code>/registrasi/", case_views.registration, name="registration"),
     path("laporan/", include(officer_urlpatterns)),
+    path("perkara/", include("netral.cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

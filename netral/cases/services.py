@@ -1,20 +1,40 @@
-"""Registration: an officer turns a report or finding into a case, or joins it to one."""
+"""Moving cases: registration, and ``perform``, the one service that takes a transition.
+
+Each transition is atomic: it locks the case, checks the caller's version, state, role and
+jurisdiction, the preconditions and the inputs, applies its effects, starts its deadline, writes
+the timeline event, the documents and the audit entry, and notifies the next party after commit.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from netral.cases.models import Case, CaseReport
+from netral.cases import workflow
+from netral.cases.models import (
+    Accused,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseNumberSequence,
+    CaseReport,
+    State,
+)
 from netral.core import audit
+from netral.core.scope import Scope
 from netral.intake.models import Report
-from netral.intake.services import mark_registered
+from netral.intake.services import mark_registered, record_progress
+from netral.rules.models import DeadlineRule, Election
+from netral.rules.queries import deadline_rule, due_date
 
 
 @dataclass(frozen=True)
@@ -43,15 +63,63 @@ CHECKLIST = [
 ]
 
 
+class TransitionError(Exception):
+    """Why a transition was refused. ``status`` is the HTTP answer it maps to."""
+
+    status = 409
+
+    def __init__(self, message: Any, errors: dict[str, str] | None = None) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        self.errors = errors or {}
+
+
+class Forbidden(TransitionError):
+    status = 403
+
+
+class Conflict(TransitionError):
+    status = 409
+
+
+class InvalidInputs(TransitionError):
+    status = 422
+
+
 def required_items(report: Report) -> list[Requirement]:
     return [r for r in CHECKLIST if not (r.reports_only and report.kind == Report.Kind.FINDING)]
 
 
-def next_case_number(office_code: str) -> str:
-    year = timezone.localdate().year
-    prefix = f"{office_code}/{year}/"
-    count = Case.objects.filter(number__startswith=prefix).count()
-    return f"{prefix}{count + 1:05d}"
+def next_case_number(office: Any, year: int) -> str:
+    """``<office>/<year>/<nnnnn>`` from a locked per-office counter."""
+    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(
+        office_id=office.pk, year=year
+    )
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{office.code}/{year}/{sequence.last:05d}"
+
+
+def region_codes(region_id: str | None) -> tuple[str, str]:
+    """The province and regency/city codes of a region code (``64.02.05`` -> 64, 64.02)."""
+    if not region_id:
+        return "", ""
+    parts = region_id.split(".")
+    return parts[0], ".".join(parts[:2]) if len(parts) > 1 else ""
+
+
+def election_kind(case: Case) -> str:
+    election: Election | None = case.election
+    return election.kind if election is not None else "any"
+
+
+def start_deadline(case: Case, step: str, start: date) -> tuple[date | None, DeadlineRule | None]:
+    """The due date of ``step`` for this case counted from ``start`` with the rule in force."""
+    rule = deadline_rule(step, election_kind(case), start)
+    if rule is None:
+        return None, None
+    case.rule_versions[f"rules.deadlinerule:{rule.pk}"] = rule.version
+    return due_date(rule, start, case.region_id), rule
 
 
 @transaction.atomic
@@ -74,20 +142,52 @@ def register_report(
         )
     if report.office is None:
         raise ValidationError(_("The report has no responsible office."))
+    now = timezone.now()
     if join is None:
-        case = Case.objects.create(
-            number=next_case_number(report.office.code),
-            state=Case.State.REGISTERED,
+        today = timezone.localdate(now)
+        province, regency = region_codes(report.region_id)
+        agency_id = report.accused_agency_id or (
+            report.accused.agency_id if report.accused is not None else None
+        )
+        case = Case(
+            number=next_case_number(report.office, today.year),
+            state=State.REGISTERED,
+            holder=workflow.STATES[State.REGISTERED].holder,
             office=report.office,
             region_id=report.region_id,
+            province_code=province,
+            regency_code=regency,
             election=report.election,
-            accused=report.accused,
+            agency_id=agency_id,
             accused_name=report.accused_name,
+            act_date=report.act_date,
             registration={"checklist": checklist, "report": report.receipt_code},
             registered_by=officer,
+            registered_at=now,
+            state_event=1,
+        )
+        case.due_date, case.deadline_rule = start_deadline(case, "bawaslu_follow_up", today)
+        case.save()
+        Accused.objects.create(
+            case=case,
+            civil_servant=report.accused,
+            name=report.accused_name,
+            nip=report.accused_nip,
+            position=report.accused_position,
         )
         if report.violation_type_id:
             case.violation_types.add(report.violation_type_id)
+        CaseEvent.objects.create(
+            case=case,
+            seq=1,
+            transition="register",
+            to_state=State.REGISTERED,
+            actor=officer,
+            at=now,
+            effective_on=today,
+            inputs={"report": report.receipt_code, "checklist": checklist},
+            due_date=case.due_date,
+        )
     else:
         case = join
     CaseReport.objects.create(case=case, report=report)
@@ -99,4 +199,230 @@ def register_report(
         stream=f"office:{case.office_id}",
     )
     mark_registered(report=report, officer=officer, case_number=case.number)
+    if join is None:
+        from netral.cases.notifications import announce
+
+        transaction.on_commit(lambda: announce(case.pk, 1))
+    return case
+
+
+# --- Transitions --------------------------------------------------------------------------------
+
+
+def covers(scope: Scope, case: Case) -> bool:
+    """Whether the case lies in the scope's jurisdiction (region or, once recommended, agency)."""
+    if scope.national or scope.covers_region(case.region_id):
+        return True
+    return case.agency_id in scope.agency_ids and case.state in workflow.PPK_VISIBLE_STATES
+
+
+def refusal(
+    transition: workflow.Transition, case: Case, scope: Scope, day: date
+) -> tuple[int, str] | None:
+    """Why ``scope`` may not take ``transition`` now (status, message), or None."""
+    if case.state not in transition.sources:
+        return 409, _("“%(action)s” is not possible while the case is “%(state)s”.") % {
+            "action": transition.label,
+            "state": State(case.state).label,
+        }
+    if scope.read_only or not scope.can(transition.capability) or not covers(scope, case):
+        return 403, _("Your role may not take this step in this case.")
+    for guard in transition.guards:
+        message = guard(case, day)
+        if message:
+            return 409, str(message)
+    return None
+
+
+def available(case: Case, scope: Scope, day: date | None = None) -> list[workflow.Transition]:
+    day = day or timezone.localdate()
+    return [
+        t for t in workflow.transitions_from(case.state) if refusal(t, case, scope, day) is None
+    ]
+
+
+@dataclass
+class Upload:
+    """A document given with a transition (from a form or the API)."""
+
+    kind: str
+    name: str
+    content: bytes
+
+
+ACCEPTED_DOCUMENTS = {"application/pdf", "image/jpeg", "image/png"}
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+def _check_upload(upload: Upload) -> str | None:
+    import filetype
+
+    guess = filetype.guess(upload.content[:8192])
+    if guess is None or guess.mime not in ACCEPTED_DOCUMENTS:
+        return _("Upload a PDF, JPEG or PNG file.")
+    if len(upload.content) > MAX_DOCUMENT_BYTES:
+        return _("The file is larger than %(mb)d MB.") % {"mb": MAX_DOCUMENT_BYTES // 2**20}
+    return None
+
+
+def store_document(
+    *,
+    case: Case,
+    event: CaseEvent | None,
+    kind: str,
+    name: str,
+    content: bytes,
+    actor: Any,
+    number: str = "",
+    generated: bool = False,
+) -> CaseDocument:
+    import filetype
+
+    guess = filetype.guess(content[:8192])
+    document = CaseDocument(
+        case=case,
+        event=event,
+        kind=kind,
+        number=number,
+        original_name=name[:255],
+        content_type=guess.mime if guess else "application/octet-stream",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        generated=generated,
+        created_by=actor,
+    )
+    document.file.save(name, ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def perform(
+    *,
+    case_id: int,
+    name: str,
+    actor: Any,
+    scope: Scope,
+    version: int | None,
+    inputs: dict[str, Any] | None = None,
+    uploads: list[Upload] | None = None,
+    day: date | None = None,
+) -> Case:
+    """Take transition ``name`` on the case; raise a ``TransitionError`` when it may not."""
+    from netral.cases import effects
+    from netral.cases.notifications import announce
+
+    transition = workflow.TRANSITIONS.get(name)
+    if transition is None:
+        raise Conflict(_("There is no step called “%(name)s”.") % {"name": name})
+    case = (
+        Case.objects.select_for_update()
+        .select_related("election", "office", "agency", "region")
+        .get(pk=case_id)
+    )
+    if version is not None and version != case.version:
+        raise Conflict(
+            _(
+                "Someone else changed this case in the meantime (it is now “%(state)s”). "
+                "Reload it and check before you try again; nothing was saved."
+            )
+            % {"state": State(case.state).label}
+        )
+    day = day or timezone.localdate()
+    refused = refusal(transition, case, scope, day)
+    if refused is not None:
+        status, message = refused
+        raise (Forbidden if status == 403 else Conflict)(message)
+    values, errors = effects.clean_inputs(transition, case, inputs or {}, day)
+    given = {u.kind: u for u in uploads or []}
+    for spec in transition.documents:
+        upload = given.get(spec.kind)
+        if upload is None or not upload.content:
+            if spec.required:
+                errors[f"document_{spec.kind}"] = _("Attach the %(kind)s.") % {
+                    "kind": CaseDocument.Kind(spec.kind).label.lower()
+                }
+            continue
+        problem = _check_upload(upload)
+        if problem:
+            errors[f"document_{spec.kind}"] = problem
+    if errors:
+        raise InvalidInputs(_("Some inputs need attention."), errors)
+
+    before = {"state": case.state, "due_date": case.due_date, "version": case.version}
+    from_state = case.state
+    effects.apply(transition, case, values, day, errors)
+    if errors:
+        raise InvalidInputs(_("Some inputs need attention."), errors)
+    if transition.target is not None:
+        case.state = transition.target
+        case.holder = workflow.STATES[transition.target].holder
+    if transition.deadline is None:
+        case.due_date, case.deadline_rule = None, None
+    elif transition.deadline != workflow.KEEP:
+        start = day
+        if transition.deadline_from == "registered":
+            start = timezone.localdate(case.registered_at)
+        elif transition.deadline_from:
+            start = values[transition.deadline_from]
+        case.due_date, case.deadline_rule = start_deadline(case, transition.deadline, start)
+        if transition.deadline == "ppk_follow_up":
+            case.ppk_due_date = case.due_date
+    if case.due_date is None or case.due_date >= day:
+        case.overdue_since = None
+    seq = (case.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    if transition.target is not None:
+        case.state_event = seq
+    case.version += 1
+    if actor is not None and getattr(actor, "pk", None):
+        case.assignees.add(actor)
+    case.save()
+    public_note = str(values.get(transition.public_reason, "")) if transition.public_reason else ""
+    event = CaseEvent.objects.create(
+        case=case,
+        seq=seq,
+        transition=name,
+        from_state=from_state,
+        to_state=case.state,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_roles=",".join(scope.roles),
+        at=timezone.now(),
+        effective_on=day,
+        reason=str(values.get("reason") or values.get("override_reason") or ""),
+        inputs=effects.plain(values),
+        due_date=case.due_date,
+        public_note=public_note,
+    )
+    stage = workflow.STATES[case.state].public
+    if stage != workflow.STATES[from_state].public:
+        for link in case.sources.select_related("report"):
+            record_progress(report=link.report, progress=stage, note=public_note)
+    documents = [
+        store_document(
+            case=case,
+            event=event,
+            kind=u.kind,
+            name=u.name,
+            content=u.content,
+            actor=actor,
+        )
+        for u in given.values()
+        if u.content and any(spec.kind == u.kind for spec in transition.documents)
+    ]
+    if transition.letter:
+        from netral.cases.letters import write_letter
+
+        documents.append(write_letter(case=case, event=event, kind=transition.letter, actor=actor))
+    audit.record(
+        action=f"case.{name}",
+        actor=actor,
+        actor_role=",".join(scope.roles),
+        obj=case,
+        before=before,
+        after={"state": case.state, "due_date": case.due_date, "version": case.version},
+        reason=event.reason,
+        evidence=[{"kind": d.kind, "sha256": d.sha256, "number": d.number} for d in documents],
+        stream=f"office:{case.office_id}",
+    )
+    transaction.on_commit(lambda: announce(case.pk, seq))
     return case

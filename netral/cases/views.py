@@ -2,16 +2,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from netral.cases.models import Case, CaseReport
-from netral.cases.services import register_report, required_items
-from netral.core.scope import request_scope
+from netral.cases import workflow
+from netral.cases.forms import TransitionForm
+from netral.cases.models import Case, CaseDocument, CaseReport, Holder, State
+from netral.cases.queries import (
+    CaseFilter,
+    filtered,
+    follow_up,
+    overdue_queue,
+    page_newest_first,
+    visible_cases,
+)
+from netral.cases.services import (
+    TransitionError,
+    Upload,
+    available,
+    perform,
+    register_report,
+    required_items,
+)
+from netral.core.scope import Scope, request_scope, require
 from netral.intake.models import Report
 from netral.intake.queries import visible_reports
 from netral.intake.services import (
@@ -21,6 +40,9 @@ from netral.intake.services import (
     reject_report,
     request_completion,
 )
+from netral.rules.models import Election
+
+PAGE_SIZE = 25
 
 
 @login_required
@@ -76,3 +98,204 @@ def registration(request: HttpRequest, code: str) -> HttpResponse:
         "errors": errors,
     }
     return render(request, "cases/registration.html", context, status=422 if errors else 200)
+
+
+# --- Case pages ---------------------------------------------------------------------------------
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Cases in the officer's jurisdiction, newest first, filterable; keyset pages."""
+    scope = require(request, "cases.view")
+    f = CaseFilter(
+        state=request.GET.get("state", "") if request.GET.get("state") in State.values else "",
+        election=request.GET.get("election", "")[:60],
+        region=request.GET.get("region", "")[:13],
+        overdue=request.GET.get("overdue") == "1",
+    )
+    queryset = filtered(visible_cases(scope).select_related("office", "election"), f)
+    rows, next_after = page_newest_first(
+        queryset, after=_int(request.GET.get("after")), size=PAGE_SIZE
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {
+        "cases": rows,
+        "filter": f,
+        "states": State.choices,
+        "elections": Election.objects.order_by("-voting_day"),
+        "next_after": next_after,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+def _holder_of(scope: Scope) -> str | None:
+    if scope.can("cases.study") and not scope.national:
+        return Holder.BAWASLU
+    if scope.can("cases.review") and scope.national and "*" not in scope.capabilities:
+        return Holder.REVIEWER
+    if scope.can("cases.discipline") and scope.agency_ids:
+        return Holder.PPK
+    return None
+
+
+@login_required
+def overdue_list(request: HttpRequest) -> HttpResponse:
+    """The office's overdue queue: cases whose deadline passed while it was this office's move;
+    ``?all=1`` shows every overdue case in the jurisdiction."""
+    scope = require(request, "cases.view")
+    holder = None if request.GET.get("all") == "1" else _holder_of(scope)
+    queryset = overdue_queue(scope, holder).select_related("office", "election")
+    after = request.GET.get("after", "")
+    rows = list(queryset[:500]) if not after else []
+    context = {"cases": rows, "holder": holder, "today": timezone.localdate()}
+    return render(request, "cases/overdue.html", context)
+
+
+@login_required
+def follow_up_page(request: HttpRequest) -> HttpResponse:
+    """Recommendations per agency or per PPK: received, followed up in time, late, still open."""
+    scope = require(request, "cases.view")
+    by = "ppk" if request.GET.get("by") == "ppk" else "agency"
+    election = request.GET.get("election", "")[:60]
+    rows = follow_up(scope, by=by, election=election)
+    totals = {
+        key: sum(getattr(r, key) for r in rows)
+        for key in ("received", "in_time", "late", "open", "open_overdue")
+    }
+    context = {
+        "rows": rows,
+        "by": by,
+        "election": election,
+        "elections": Election.objects.order_by("-voting_day"),
+        "totals": totals,
+    }
+    return render(request, "cases/follow_up.html", context)
+
+
+def _case_for(request: HttpRequest, pk: int) -> tuple[Case, Scope]:
+    scope = require(request, "cases.view")
+    case = (
+        visible_cases(scope)
+        .select_related(
+            "office",
+            "election",
+            "agency",
+            "reviewing_agency",
+            "ppk",
+            "recommended_sanction",
+            "imposed_sanction",
+            "deadline_rule",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case, scope
+
+
+def _labelled(events: Any) -> list[Any]:
+    rows = list(events)
+    for event in rows:
+        transition = workflow.TRANSITIONS.get(event.transition)
+        event.label = transition.label if transition else _("Registered")
+        event.state_label = State(event.to_state).label
+    return rows
+
+
+def _detail(
+    request: HttpRequest,
+    case: Case,
+    scope: Scope,
+    *,
+    bound: TransitionForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    forms = []
+    for transition in available(case, scope):
+        if bound is not None and bound.transition.name == transition.name:
+            forms.append(bound)
+        else:
+            forms.append(TransitionForm(transition, case))
+    context = {
+        "case": case,
+        "info": workflow.STATES[case.state],
+        "accused": list(case.accused.select_related("civil_servant")),
+        "violation_types": list(case.violation_types.all()),
+        "sources": list(case.sources.select_related("report")),
+        "documents": list(case.documents.select_related("event")),
+        "events": _labelled(case.events.select_related("actor").order_by("seq")),
+        "forms": forms,
+        "open_form": bound.transition.name if bound is not None else "",
+        "error": error,
+        "today": timezone.localdate(),
+        "can_see_reports": scope.can("intake.view"),
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case, scope = _case_for(request, pk)
+    return _detail(request, case, scope)
+
+
+@login_required
+@require_POST
+def take_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Post-redirect-get on success; on failure the page comes back with what was entered."""
+    case, scope = _case_for(request, pk)
+    transition = workflow.TRANSITIONS.get(name)
+    if transition is None:
+        raise Http404
+    form = TransitionForm(transition, case, request.POST, request.FILES)
+    uploads = []
+    for document in transition.documents:
+        upload = request.FILES.get(form.add_prefix(f"document_{document.kind}"))
+        if upload is not None:
+            uploads.append(
+                Upload(kind=document.kind, name=upload.name or "", content=upload.read())
+            )
+    try:
+        perform(
+            case_id=case.pk,
+            name=name,
+            actor=request.user,
+            scope=scope,
+            version=_int(request.POST.get(form.add_prefix("version"))),
+            inputs=form.raw_inputs(),
+            uploads=uploads,
+        )
+    except TransitionError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from exc
+        form.place_errors(exc.errors)
+        if uploads:
+            form.add_error(None, _("Attach the files again: a browser cannot keep them."))
+        fresh, scope = _case_for(request, pk)
+        if exc.status == 409 and transition.name not in {t.name for t in available(fresh, scope)}:
+            # The step is no longer possible: show the case as it is now, with the reason.
+            return _detail(request, fresh, scope, error=exc.message, status=409)
+        return _detail(request, fresh, scope, bound=form, error=exc.message, status=exc.status)
+    messages.success(request, _("Saved: %(step)s.") % {"step": transition.label})
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+def document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
+    case, _scope = _case_for(request, pk)
+    item = get_object_or_404(CaseDocument, pk=doc, case=case)
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )

@@ -88,3 +88,12 @@ def keyset_page(
     next_cursor = encode_cursor(getattr(rows[-1], key)) if more and rows else None
     items = [serialize(r) for r in rows] if serialize else rows
     return {"items": items, "next_cursor": next_cursor}
+
+
+class ApiError(HttpError):
+    """Any status with a message and per-field errors, in the shared error shape."""
+
+    def __init__(self, status: int, message: str, errors: list[dict[str, Any]] | None = None):
+        super().__init__(status, message)
+        self.message = message
+        self.errors = errors or []

@@ -119,3 +119,29 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_path} {self.period_start:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """A message to one user, shown in the app and sent by e-mail through a background task.
+
+    ``key`` makes a notification idempotent: the same key for the same user is stored once.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(max_length=120)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.subject}"

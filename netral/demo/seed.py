@@ -98,6 +98,8 @@ PPKS = [
 
 OFFICES = [
     # code, name, kind, level, region, agency, parent
+    # KASN reviewed cases forwarded before 4 Sep 2024; its letters stay on record.
+    ("KASN", "Komisi Aparatur Sipil Negara", "reviewing", "national", None, None, None),
     ("BAWASLU-RI", "Bawaslu Republik Indonesia", "bawaslu", "national", None, None, None),
     (
         "BAWASLU-64",

@@ -88,6 +88,17 @@ class Report(models.Model):
         return self.receipt_code
 
 
+class Progress(models.TextChoices):
+    """What a reporter may learn of the case their report became: a stage, never more."""
+
+    STUDY = "studying", _("Being studied by Bawaslu")
+    FORWARDED = "forwarded", _("Forwarded to the reviewing agency")
+    WITH_PPK = "with_ppk", _("With the disciplining official (PPK)")
+    FOLLOW_UP = "follow_up", _("Follow-up reported by the PPK")
+    NO_VIOLATION = "no_violation", _("Closed: no violation of ASN neutrality was found")
+    CLOSED = "closed", _("Closed")
+
+
 class ReportEvent(models.Model):
     """One step of a report's history; ``public`` ones are shown to the reporter."""
 
@@ -105,10 +116,10 @@ class ReportEvent(models.Model):
 
     @property
     def label(self) -> str:
-        try:
-            return str(Report.Status(self.status).label)
-        except ValueError:
-            return self.status
+        for choices in (Report.Status, Progress):
+            if self.status in choices.values:
+                return str(choices(self.status).label)
+        return self.status
 
 
 class ReportMessage(models.Model):

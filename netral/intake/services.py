@@ -329,6 +329,12 @@ def mark_registered(*, report: Report, officer: Any, case_number: str) -> None:
     set_status(report=report, status=Report.Status.REGISTERED, actor=officer, note=case_number)
 
 
+def record_progress(*, report: Report, progress: str, note: str = "") -> ReportEvent:
+    """Called by the case service: the reporter sees the stage the case reached (and, when
+    it closes without a violation, the public reason)."""
+    return ReportEvent.objects.create(report=report, status=progress, public=True, note=note)
+
+
 @transaction.atomic
 def merge_report(*, report: Report, into: Report, officer: Any) -> None:
     report.merged_into = into

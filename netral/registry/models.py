@@ -228,6 +228,13 @@ class Office(models.Model):
         related_name="children",
         verbose_name=_("parent office"),
     )
+    # Outgoing letter numbers; placeholders {seq} {kind} {office} {month} {month_roman} {year}.
+    letter_pattern = models.CharField(
+        _("letter number pattern"),
+        max_length=120,
+        default="{seq:04d}/{kind}/{office}/{month_roman}/{year}",
+        help_text=_("Placeholders: {seq} {kind} {office} {month} {month_roman} {year}."),
+    )
     head = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

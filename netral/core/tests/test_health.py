@@ -34,7 +34,8 @@ def test_stale_heartbeat_is_unhealthy(client, settings):
     assert client.get("/health").status_code == 503
 
 
-def test_scheduler_enqueues_each_period_once():
+def test_scheduler_enqueues_each_period_once(settings):
+    settings.NETRAL_PERIODIC_TASKS = [("netral.core.tasks.heartbeat", 60)]
     now = timezone.now()
     assert enqueue_due(now) == ["netral.core.tasks.heartbeat"]
     assert enqueue_due(now) == []  # same period: nothing twice

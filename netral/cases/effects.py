@@ -1,0 +1,247 @@
+"""Reading a transition's inputs and applying what it changes on the case.
+
+``clean_inputs`` turns raw values (a form or a JSON body) into typed values and per-field errors;
+``apply`` writes the transition's effects onto the locked case (never saved here).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Model
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from netral.cases import workflow
+from netral.cases.models import Case
+from netral.registry.queries import ppk_on
+from netral.rules.classify import classify
+from netral.rules.models import Provision, Sanction, ViolationType, in_force
+from netral.rules.queries import deadline_rule, due_date, reviewing_agency_on
+
+MAX_TEXT = 5000
+
+
+def _as_list(raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    if isinstance(raw, list | tuple):
+        return [str(v).strip() for v in raw if str(v).strip()]
+    text = str(raw).replace(",", "\n")
+    return [part.strip() for part in text.splitlines() if part.strip()]
+
+
+def _date(raw: Any) -> date | None:
+    if isinstance(raw, date):
+        return raw
+    try:
+        return parse_date(str(raw).strip())
+    except ValueError:
+        return None
+
+
+def clean_inputs(
+    transition: workflow.Transition, case: Case, raw: dict[str, Any], day: date
+) -> tuple[dict[str, Any], dict[str, str]]:
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for spec in transition.inputs:
+        value = raw.get(spec.name)
+        empty = value is None or value == "" or value == [] or value == ()
+        if empty:
+            if spec.required:
+                errors[spec.name] = _("“%(field)s” is required.") % {"field": spec.label}
+            else:
+                values[spec.name] = None if spec.kind not in ("text",) else ""
+            continue
+        if spec.kind == "text":
+            text = str(value).strip()
+            if not text and spec.required:
+                errors[spec.name] = _("“%(field)s” is required.") % {"field": spec.label}
+            elif len(text) > MAX_TEXT:
+                errors[spec.name] = _("Keep it under %(n)d characters.") % {"n": MAX_TEXT}
+            values[spec.name] = text
+        elif spec.kind == "date":
+            parsed = _date(value)
+            if parsed is None:
+                errors[spec.name] = _("Write the date as YYYY-MM-DD.")
+            elif parsed > day:
+                errors[spec.name] = _("The date cannot lie in the future.")
+            values[spec.name] = parsed
+        elif spec.kind == "dates":
+            parsed_dates = [_date(v) for v in _as_list(value)]
+            if any(d is None for d in parsed_dates):
+                errors[spec.name] = _("Write each date as YYYY-MM-DD, one per line.")
+            elif parsed_dates != sorted(parsed_dates):  # type: ignore[type-var]
+                errors[spec.name] = _("List the dates oldest first.")
+            values[spec.name] = parsed_dates
+        elif spec.kind == "choice":
+            if str(value) not in {code for code, _label in spec.choices}:
+                errors[spec.name] = _("Choose one of the options.")
+            values[spec.name] = str(value)
+        elif spec.kind == "sanction":
+            sanction = Sanction.objects.filter(code=str(value)).filter(in_force(day)).first()
+            if sanction is None:
+                errors[spec.name] = _("No sanction with this code is in force.")
+            values[spec.name] = sanction
+        elif spec.kind == "provisions":
+            ids = _as_list(value)
+            if not all(i.isdigit() for i in ids):
+                errors[spec.name] = _("Choose provisions from the list.")
+                continue
+            provisions = list(Provision.objects.filter(pk__in=[int(i) for i in ids]))
+            if len(provisions) != len(set(ids)):
+                errors[spec.name] = _("Some of these provisions do not exist.")
+            values[spec.name] = provisions
+        elif spec.kind == "violation_types":
+            codes = _as_list(value)
+            types = list(ViolationType.objects.filter(code__in=codes).filter(in_force(day)))
+            unknown = sorted(set(codes) - {t.code for t in types})
+            if unknown:
+                errors[spec.name] = _("Unknown violation types: %(codes)s.") % {
+                    "codes": ", ".join(unknown)
+                }
+            values[spec.name] = types
+    return values, errors
+
+
+def plain(values: dict[str, Any]) -> dict[str, Any]:
+    """The inputs as JSON for the timeline: rule rows by code (or pk), dates as ISO."""
+
+    def one(value: Any) -> Any:
+        if isinstance(value, ViolationType | Sanction):
+            return value.code
+        if isinstance(value, Model):
+            return value.pk
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, list):
+            return [one(v) for v in value]
+        return value
+
+    return {key: one(value) for key, value in values.items()}
+
+
+def issuing_office_exists(case: Case) -> bool:
+    from netral.registry.models import Office
+
+    assert case.reviewing_agency is not None
+    return Office.objects.filter(
+        kind=Office.Kind.REVIEWING, code__iexact=case.reviewing_agency.code
+    ).exists()
+
+
+def suggestion(case: Case, day: date) -> tuple[str, set[int], list[str], dict[str, int]]:
+    """What the classifier suggests for the case's acts: track, sanction ids, reasons, versions."""
+    act_date = case.act_date or case.forwarded_on or day
+    tracks: list[str] = []
+    options: dict[str, set[int]] = {"ethics": set(), "discipline": set()}
+    reasons: list[str] = []
+    versions: dict[str, int] = {}
+    if case.election is None:
+        return "", set(), reasons, versions
+    for violation_type in case.violation_types.all():
+        result = classify(violation_type=violation_type, act_date=act_date, election=case.election)
+        tracks.append(result.track)
+        reasons.extend(result.reasons)
+        versions.update(result.versions)
+        for track in ("ethics", "discipline"):
+            if track == result.track:
+                options[track].update(o.sanction_id for o in result.options)
+    track = "discipline" if "discipline" in tracks else ("ethics" if tracks else "")
+    return track, options.get(track, set()), reasons, versions
+
+
+def apply(
+    transition: workflow.Transition,
+    case: Case,
+    values: dict[str, Any],
+    day: date,
+    errors: dict[str, str],
+) -> None:
+    name = transition.name
+    if name == "forward":
+        agency = reviewing_agency_on(day)
+        if agency is None:
+            errors["reviewing_agency"] = _("No reviewing agency is in force on this date.")
+            return
+        case.reviewing_agency = agency
+        case.rule_versions[f"rules.reviewingagency:{agency.pk}"] = agency.version
+        case.forwarded_on = day
+        case.violation_types.set(values["violation_types"])
+        for violation_type in values["violation_types"]:
+            case.rule_versions[f"rules.violationtype:{violation_type.pk}"] = violation_type.version
+    elif name == "recommend":
+        sanction: Sanction = values["sanction"]
+        if sanction.track != values["track"]:
+            errors["sanction"] = _("This sanction belongs to the other track.")
+            return
+        track, allowed, _reasons, versions = suggestion(case, day)
+        departs = bool(track) and (values["track"] != track or sanction.pk not in allowed)
+        if departs and not values.get("override_reason"):
+            errors["override_reason"] = _(
+                "The classifier suggests another track or sanction: give your reason."
+            )
+            return
+        if case.reviewing_agency is not None and not issuing_office_exists(case):
+            errors["reviewing_agency"] = _(
+                "No office of %(agency)s is registered to sign the letter; add it first."
+            ) % {"agency": case.reviewing_agency}
+            return
+        assert case.agency_id is not None
+        ppk = ppk_on(case.agency_id, day)
+        if ppk is None:
+            errors["ppk"] = _("No PPK is recorded for %(agency)s on this date.") % {
+                "agency": case.agency
+            }
+            return
+        case.ppk = ppk
+        case.track = values["track"]
+        case.recommended_sanction = sanction
+        case.recommended_on = day
+        case.rule_versions.update(versions)
+        case.rule_versions[f"rules.sanction:{sanction.pk}"] = sanction.version
+        values["suggested_track"] = track
+        values["departs_from_suggestion"] = departs
+    elif name == "receive":
+        received: date = values["received_on"]
+        if case.recommended_on and received < case.recommended_on:
+            errors["received_on"] = _("The recommendation cannot be received before it was issued.")
+        case.ppk_received_on = received
+    elif name == "decide":
+        if values["hearing_on"] > values["decision_date"]:
+            errors["hearing_on"] = _("The hearing must come before the decision.")
+        if case.ppk_received_on and values["decision_date"] < case.ppk_received_on:
+            errors["decision_date"] = _("The decision cannot predate the recommendation's receipt.")
+        case.decided_on = values["decision_date"]
+        case.imposed_sanction = values["sanction"]
+    elif name == "report_follow_up":
+        case.followed_up_on = values["report_date"]
+    elif name in ("close", "dismiss", "not_proven"):
+        case.closed_on = day
+    elif name == "file_appeal":
+        filed: date = values["filed_on"]
+        decided = case.decided_on or day
+        if filed < decided:
+            errors["filed_on"] = _("An appeal cannot be filed before the decision.")
+            return
+        rule = deadline_rule("appeal", case.election.kind if case.election else "any", decided)
+        if rule is not None:
+            values["appeal_due"] = due_date(rule, decided, case.region_id)
+            values["late"] = filed > values["appeal_due"]
+            case.rule_versions[f"rules.deadlinerule:{rule.pk}"] = rule.version
+    elif name == "decide_appeal":
+        outcome = values["outcome"]
+        if outcome == "changed" and values.get("sanction") is None:
+            errors["sanction"] = _("Choose the sanction after the appeal.")
+            return
+        if outcome == "changed":
+            case.imposed_sanction = values["sanction"]
+        elif outcome == "annulled":
+            case.imposed_sanction = None
+        case.decided_on = values["decision_date"]
+    elif name == "warn_ppk":
+        case.warnings_sent += 1
+    elif name == "request_blocking":
+        case.blocking_requested_on = day

@@ -1,0 +1,106 @@
+"""A form per transition, built from its declaration in ``workflow`` (one source of truth)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from netral.cases import workflow
+from netral.cases.models import Case, CaseDocument
+from netral.rules.models import Provision, Sanction, ViolationType, in_force
+
+LONG_TEXT = {"reason", "summary", "request", "override_reason", "note"}
+
+
+def _sanction_choices() -> list[tuple[str, str]]:
+    today = timezone.localdate()
+    return [
+        (s.code, f"{s.get_track_display()} · {s.get_level_display()} · {s.text('name')}")
+        for s in Sanction.objects.filter(in_force(today)).order_by("track", "position")
+    ]
+
+
+def _provision_choices(case: Case) -> list[tuple[int, str]]:
+    types = list(case.violation_types.values_list("pk", flat=True))
+    provisions = (
+        Provision.objects.filter(
+            Q(violation_types__in=types)
+            | Q(pk__in=Sanction.objects.filter(provision__isnull=False).values("provision"))
+        )
+        .select_related("regulation")
+        .distinct()
+        .order_by("regulation__id", "pk")
+    )
+    return [(p.pk, str(p)) for p in provisions]
+
+
+def field_for(spec: workflow.Input, case: Case) -> forms.Field:
+    common: dict[str, Any] = {
+        "label": spec.label,
+        "required": spec.required,
+        "help_text": spec.help,
+    }
+    if spec.kind == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if spec.kind == "dates":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+    if spec.kind == "choice":
+        return forms.ChoiceField(choices=spec.choices, widget=forms.RadioSelect, **common)
+    if spec.kind == "sanction":
+        return forms.ChoiceField(choices=[("", "—"), *_sanction_choices()], **common)
+    if spec.kind == "provisions":
+        return forms.MultipleChoiceField(
+            choices=_provision_choices(case), widget=forms.CheckboxSelectMultiple, **common
+        )
+    if spec.kind == "violation_types":
+        today = timezone.localdate()
+        choices = [
+            (v.code, v.text("name"))
+            for v in ViolationType.objects.filter(in_force(today)).order_by("position")
+        ]
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if spec.name in LONG_TEXT:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
+    return forms.CharField(max_length=300, **common)
+
+
+class TransitionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self, transition: workflow.Transition, case: Case, *args: Any, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("prefix", transition.name)
+        kwargs.setdefault("initial", {"version": case.version})
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        for spec in transition.inputs:
+            self.fields[spec.name] = field_for(spec, case)
+        for document in transition.documents:
+            self.fields[f"document_{document.kind}"] = forms.FileField(
+                label=CaseDocument.Kind(document.kind).label,
+                required=document.required,
+                help_text=_("PDF, JPEG or PNG, at most 20 MB."),
+                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+            )
+
+    def raw_inputs(self) -> dict[str, Any]:
+        """The submitted values as given, for the service to check (lists stay lists)."""
+        values: dict[str, Any] = {}
+        for spec in self.transition.inputs:
+            key = self.add_prefix(spec.name)
+            if spec.kind in ("provisions", "violation_types"):
+                values[spec.name] = self.data.getlist(key)  # type: ignore[attr-defined]
+            else:
+                values[spec.name] = self.data.get(key, "")
+        return values
+
+    def place_errors(self, errors: dict[str, str]) -> None:
+        for field, message in errors.items():
+            self.add_error(field if field in self.fields else None, message)

@@ -1,0 +1,160 @@
+"""Reading cases within a jurisdiction: lists, the overdue queue, recommendation follow-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from netral.cases import workflow
+from netral.cases.models import Case, Holder
+from netral.core.scope import Scope
+
+
+def jurisdiction(scope: Scope) -> Q | None:
+    """The cases a scope covers as one condition (None: the whole country).
+
+    A region is matched on the stored province or regency/city code, so each is one index range;
+    an agency sees its cases once the recommendation is issued.
+    """
+    if scope.national:
+        return None
+    condition = Q(pk__in=[])
+    for code in sorted(scope.region_codes):
+        if len(code) == 2:
+            condition |= Q(province_code=code)
+        elif len(code) == 5:
+            condition |= Q(regency_code=code)
+        else:
+            condition |= Q(region_id=code) | Q(region_id__startswith=code + ".")
+    if scope.agency_ids:
+        condition |= Q(
+            agency_id__in=sorted(scope.agency_ids), state__in=workflow.PPK_VISIBLE_STATES
+        )
+    return condition
+
+
+def visible_cases(scope: Scope) -> QuerySet[Case]:
+    queryset = Case.objects.all()
+    if scope.sees_nothing:
+        return queryset.none()
+    condition = jurisdiction(scope)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    state: str = ""
+    election: str = ""
+    region: str = ""
+    overdue: bool = False
+
+
+def filtered(queryset: QuerySet[Case], f: CaseFilter, today: date | None = None) -> QuerySet[Case]:
+    if f.state:
+        queryset = queryset.filter(state=f.state)
+    if f.election:
+        key = "election_id" if f.election.isdigit() else "election__slug"
+        queryset = queryset.filter(**{key: f.election})
+    if f.region:
+        if len(f.region) == 2:
+            queryset = queryset.filter(province_code=f.region)
+        elif len(f.region) == 5:
+            queryset = queryset.filter(regency_code=f.region)
+        else:
+            queryset = queryset.filter(
+                Q(region_id=f.region) | Q(region_id__startswith=f.region + ".")
+            )
+    if f.overdue:
+        queryset = overdue(queryset, today)
+    return queryset
+
+
+def overdue(queryset: QuerySet[Case], today: date | None = None) -> QuerySet[Case]:
+    """Open cases past their due date (a closed case has none)."""
+    return queryset.filter(due_date__lt=today or timezone.localdate()).exclude(holder=Holder.NONE)
+
+
+def page_newest_first(
+    queryset: QuerySet[Case], *, after: int | None, size: int
+) -> tuple[list[Case], int | None]:
+    """Keyset page by descending id: the cursor is the last id seen."""
+    if after is not None:
+        queryset = queryset.filter(id__lt=after)
+    rows = list(queryset.order_by("-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].pk if more and rows else None)
+
+
+def overdue_queue(
+    scope: Scope, holder: str | None = None, *, today: date | None = None
+) -> QuerySet[Case]:
+    """Overdue cases in the jurisdiction, oldest deadline first; ``holder`` narrows to one party."""
+    queryset = overdue(visible_cases(scope), today)
+    if holder:
+        queryset = queryset.filter(holder=holder)
+    return queryset.order_by("due_date", "id")
+
+
+@dataclass
+class FollowUp:
+    key: Any
+    label: str
+    received: int = 0
+    in_time: int = 0
+    late: int = 0
+    open: int = 0
+    open_overdue: int = 0
+
+
+def follow_up(
+    scope: Scope, *, by: str = "agency", election: str = "", today: date | None = None
+) -> list[FollowUp]:
+    """Recommendations per agency (or per PPK): received, followed up in time, late, still open.
+
+    "Followed up" means the PPK decided; in time when the decision is on or before the due date
+    counted from the receipt (or from the issue, while receipt is unconfirmed).
+    """
+    today = today or timezone.localdate()
+    queryset = visible_cases(scope).filter(recommended_on__isnull=False)
+    if election:
+        key = "election_id" if election.isdigit() else "election__slug"
+        queryset = queryset.filter(**{key: election})
+    group = (
+        ["agency_id", "agency__name"] if by == "agency" else ["ppk_id", "ppk__name", "ppk__title"]
+    )
+    rows = (
+        queryset.values(*group)
+        .annotate(
+            received=Count("id"),
+            in_time=Count(
+                "id", filter=Q(decided_on__isnull=False, decided_on__lte=F("ppk_due_date"))
+            ),
+            late=Count("id", filter=Q(decided_on__isnull=False, decided_on__gt=F("ppk_due_date"))),
+            open=Count("id", filter=Q(decided_on__isnull=True)),
+            open_overdue=Count("id", filter=Q(decided_on__isnull=True, ppk_due_date__lt=today)),
+        )
+        .order_by("-open_overdue", "-late", group[1])
+    )
+    result = []
+    for row in rows:
+        if by == "agency":
+            label = row["agency__name"] or "-"
+        else:
+            label = f"{row['ppk__title'] or '-'} ({row['ppk__name'] or '-'})"
+        result.append(
+            FollowUp(
+                key=row[group[0]],
+                label=label,
+                received=row["received"],
+                in_time=row["in_time"],
+                late=row["late"],
+                open=row["open"],
+                open_overdue=row["open_overdue"],
+            )
+        )
+    return result

@@ -1,0 +1,103 @@
+"""The deadline watch: reminders before and on the due date, overdue marks and escalation.
+
+Runs periodically in the worker. Each reminder is stored once per case and state entry
+(``Reminder``'s unique key), so running it twice, or in two workers, sends nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from netral.cases import workflow
+from netral.cases.models import Case, Holder, Reminder, State
+from netral.cases.notifications import case_url, party, supervisors
+from netral.core.notify import notify
+from netral.rules.calendar import OutOfRange, calendar_for
+
+# Cases due further away than this many calendar days cannot be two working days away.
+LOOKAHEAD_DAYS = 14
+
+
+def _claim(case: Case, kind: str) -> bool:
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(case=case, state_event=case.state_event, kind=kind)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _holders(case: Case) -> set[int]:
+    capabilities = {
+        t.capability for t in workflow.transitions_from(case.state) if t.target is not None
+    }
+    return party(case, capabilities)
+
+
+def _message(case: Case, kind: str) -> tuple[str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "number": case.number,
+            "state": State(case.state).label,
+            "date": case.due_date.isoformat() if case.due_date else "",
+        }
+        if kind == Reminder.Kind.DUE_SOON:
+            subject = _("Case %(number)s is due on %(date)s") % values
+        elif kind == Reminder.Kind.DUE_TODAY:
+            subject = _("Case %(number)s is due today") % values
+        else:
+            subject = _("Case %(number)s is overdue since %(date)s") % values
+        body = _("The case is “%(state)s”. Its deadline is %(date)s.") % values
+    return subject, body
+
+
+def watch(today: date | None = None) -> dict[str, int]:
+    """One pass over the open deadlines; returns how many reminders of each kind were sent."""
+    today = today or timezone.localdate()
+    counts = dict.fromkeys(Reminder.Kind.values, 0)
+    open_cases = Case.objects.exclude(holder=Holder.NONE).filter(due_date__isnull=False)
+    # Overdue: mark once, escalate once per state entry.
+    Case.objects.filter(
+        pk__in=open_cases.filter(due_date__lt=today, overdue_since__isnull=True).values("pk")
+    ).update(overdue_since=today)
+    overdue = open_cases.filter(due_date__lt=today).select_related("office")
+    for case in overdue.iterator(chunk_size=500):
+        if _claim(case, Reminder.Kind.ESCALATED):
+            subject, body = _message(case, Reminder.Kind.ESCALATED)
+            users = supervisors(case) | _holders(case)
+            key = f"case:{case.pk}:{case.state_event}:escalated"
+            notify(users=users, key=key, subject=subject, body=body, url=case_url(case))
+            counts[Reminder.Kind.ESCALATED] += 1
+    upcoming = open_cases.filter(
+        due_date__gte=today, due_date__lte=today + timedelta(days=LOOKAHEAD_DAYS)
+    ).select_related("office")
+    for case in upcoming.iterator(chunk_size=500):
+        assert case.due_date is not None
+        if case.due_date == today:
+            kind = Reminder.Kind.DUE_TODAY
+        else:
+            try:
+                soon = calendar_for(case.region_id).add(today, 2)
+            except OutOfRange:
+                continue
+            if case.due_date > soon:
+                continue
+            kind = Reminder.Kind.DUE_SOON
+        if _claim(case, kind):
+            subject, body = _message(case, kind)
+            key = f"case:{case.pk}:{case.state_event}:{kind}"
+            notify(users=_holders(case), key=key, subject=subject, body=body, url=case_url(case))
+            counts[kind] += 1
+    return counts
+
+
+@task()
+def watch_deadlines() -> dict[str, int]:
+    """The periodic entry point (``NETRAL_PERIODIC_TASKS``)."""
+    return watch()
