@@ -61,7 +61,8 @@ def test_api_transitions_answer_403_409_and_422_as_the_contract_says(case_factor
     )
     assert jump.status_code == 409
     ok = officer.post(f"{url}/start_study", {"version": 1}, content_type="application/json")
-    assert ok.status_code == 200 and ok.json()["state"] == "under_study"
+    assert ok.status_code == 200
+    assert ok.json()["state"] == "under_study"
     stale = officer.post(
         f"{url}/dismiss", {"version": 1, "inputs": {"reason": "x"}}, content_type="application/json"
     )
@@ -143,7 +144,8 @@ def test_deadline_watch_reminds_escalates_and_never_twice(case_factory, personas
     late = case_factory()
     Case.objects.filter(pk=late.pk).update(due_date=today - timedelta(days=3))
     first = watch(today)
-    assert first["due_today"] == 1 and first["escalated"] == 1
+    assert first["due_today"] == 1
+    assert first["escalated"] == 1
     late.refresh_from_db()
     assert late.overdue_since == today
     notified = Notification.objects.count()

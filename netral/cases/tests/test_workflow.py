@@ -110,7 +110,9 @@ def test_a_case_walks_from_registration_to_closed_with_letters_and_trail(case_fa
         {"report_number": "800/130/BKPSDM", "report_date": "2024-11-06"},
     )
     case = step(case, "close", "analis.bkn", scopes, date(2024, 11, 7))
-    assert case.state == State.CLOSED and case.holder == "none" and case.due_date is None
+    assert case.state == State.CLOSED
+    assert case.holder == "none"
+    assert case.due_date is None
     assert case.imposed_sanction.code == "heavy-demotion"
 
     letters = {d.kind: d for d in case.documents.filter(generated=True)}
@@ -220,7 +222,8 @@ def test_a_stale_version_is_refused_and_changes_nothing(case_factory, scopes):
             inputs={"request": "Tangkapan layar"},
         )
     case.refresh_from_db()
-    assert case.state == State.UNDER_STUDY and case.version == 2
+    assert case.state == State.UNDER_STUDY
+    assert case.version == 2
 
 
 def test_missing_and_wrong_inputs_are_named_field_by_field(case_factory, scopes):
@@ -281,7 +284,8 @@ def test_dismissal_tells_the_reporter_the_public_reason(case_factory, scopes):
         date(2024, 10, 16),
         {"reason": "Yang bersangkutan bukan ASN."},
     )
-    assert case.state == State.NOT_VIOLATION and case.closed_on == date(2024, 10, 16)
+    assert case.state == State.NOT_VIOLATION
+    assert case.closed_on == date(2024, 10, 16)
     assert case.events.get(transition="dismiss").public_note == "Yang bersangkutan bukan ASN."
 
 
@@ -391,7 +395,8 @@ def test_warning_and_blocking_only_when_the_ppk_is_late(case_factory, scopes):
     with pytest.raises(Conflict):
         step(case, "request_blocking", "analis.bkn", scopes, date(2024, 11, 12), {"reason": "x"})
     case = step(case, "warn_ppk", "analis.bkn", scopes, date(2024, 11, 12))
-    assert case.state == State.RECEIVED_BY_PPK and case.warnings_sent == 1
+    assert case.state == State.RECEIVED_BY_PPK
+    assert case.warnings_sent == 1
     case = step(
         case,
         "request_blocking",
@@ -440,7 +445,8 @@ def test_an_appeal_is_recorded_once_and_flagged_when_late(case_factory, scopes):
         },
         [Upload("appeal_decision", "banding.pdf", PDF)],
     )
-    assert case.state == State.DECIDED and case.imposed_sanction.code == "medium-tpp-12"
+    assert case.state == State.DECIDED
+    assert case.imposed_sanction.code == "medium-tpp-12"
     with pytest.raises(Conflict, match="sudah"):
         step(
             case,
