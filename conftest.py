@@ -26,6 +26,15 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendars() -> None:
+    """A test that changes days off and is rolled back leaves the revision where it was, so a
+    calendar it built would be reused by the next test: start each test without any."""
+    from netral.rules import calendar
+
+    calendar._cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _private_storage(settings: Any, tmp_path: Any) -> None:
     """Uploaded files of a test go to its own temporary directory, never to var/."""
     settings.STORAGES = {

@@ -123,6 +123,41 @@ def plain(values: dict[str, Any]) -> dict[str, Any]:
     return {key: one(value) for key, value in values.items()}
 
 
+def identify(case: Case, values: dict[str, Any], errors: dict[str, str]) -> None:
+    """Match the reported person (or add one) with a registry entry; the case takes its agency."""
+    from netral.cases.models import Accused
+    from netral.registry.models import CivilServant
+
+    nip = "".join(ch for ch in str(values["nip"]) if ch.isdigit())
+    servant = CivilServant.objects.select_related("agency", "position").filter(nip=nip).first()
+    if servant is None:
+        errors["nip"] = _("No civil servant with this NIP is in the registry.")
+        return
+    matched = case.accused.filter(civil_servant__isnull=False)
+    if matched.filter(civil_servant=servant).exists():
+        errors["nip"] = _("This civil servant is already in the case.")
+        return
+    if case.agency_id and servant.agency_id != case.agency_id and matched.exists():
+        errors["nip"] = _(
+            "All civil servants of a case answer to one PPK: open a separate case for another "
+            "agency."
+        )
+        return
+    accused = case.accused.filter(civil_servant__isnull=True).order_by("id").first()
+    if accused is None:
+        accused = Accused(case=case)
+    accused.civil_servant = servant
+    accused.name = servant.name
+    accused.nip = servant.nip
+    accused.position = servant.position.name if servant.position else accused.position
+    accused.save()
+    case.agency = servant.agency
+    names = list(case.accused.order_by("id").values_list("name", flat=True))
+    extra = len(names) - 1
+    case.accused_name = names[0] if not extra else f"{names[0]} (+{extra})"
+    values["matched"] = servant.nip
+
+
 def issuing_office_exists(case: Case) -> bool:
     from netral.registry.models import Office
 
@@ -161,7 +196,9 @@ def apply(
     errors: dict[str, str],
 ) -> None:
     name = transition.name
-    if name == "forward":
+    if name == "identify_accused":
+        identify(case, values, errors)
+    elif name == "forward":
         agency = reviewing_agency_on(day)
         if agency is None:
             errors["reviewing_agency"] = _("No reviewing agency is in force on this date.")

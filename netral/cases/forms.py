@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from netral.cases import workflow
 from netral.cases.models import Case, CaseDocument
-from netral.rules.models import Provision, Sanction, ViolationType, in_force
+from netral.rules.models import Election, Provision, Sanction, ViolationType, in_force
 
 LONG_TEXT = {"reason", "summary", "request", "override_reason", "note"}
 
@@ -104,3 +104,36 @@ class TransitionForm(forms.Form):
     def place_errors(self, errors: dict[str, str]) -> None:
         for field, message in errors.items():
             self.add_error(field if field in self.fields else None, message)
+
+
+class CandidacyForm(forms.Form):
+    election: forms.ModelChoiceField[Election] = forms.ModelChoiceField(
+        queryset=Election.objects.order_by("-voting_day"), label=_("Election"), to_field_name="slug"
+    )
+    nip = forms.CharField(label=_("NIP"), max_length=18)
+    registered_on = forms.DateField(
+        label=_("Registered as candidate on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    resigned_on = forms.DateField(
+        label=_("Resignation effective on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    resignation_decree = forms.CharField(
+        label=_("Resignation decree number"), max_length=120, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        from netral.registry.models import CivilServant
+
+        data = super().clean() or {}
+        nip = "".join(ch for ch in str(data.get("nip", "")) if ch.isdigit())
+        if data.get("nip") is not None:
+            servant = CivilServant.objects.select_related("agency").filter(nip=nip).first()
+            if servant is None:
+                self.add_error("nip", _("No civil servant with this NIP is in the registry."))
+            data["servant"] = servant
+        registered = data.get("registered_on")
+        if registered and registered > timezone.localdate():
+            self.add_error("registered_on", _("The date cannot lie in the future."))
+        return data

@@ -299,3 +299,114 @@ def document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
         filename=item.original_name,
         content_type=item.content_type,
     )
+
+
+# --- Resign to run ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidates(request: HttpRequest) -> HttpResponse:
+    """Civil servants registered as candidates; those still active after determination flagged."""
+    from netral.cases.candidacy import (
+        candidacies,
+        determination_date,
+        record_candidacy,
+        still_active,
+    )
+    from netral.cases.forms import CandidacyForm
+
+    scope = require(request, "cases.view")
+    elections = list(Election.objects.order_by("-voting_day"))
+    chosen = request.GET.get("election") or (elections[0].slug if elections else "")
+    election = next((e for e in elections if e.slug == chosen), None)
+    form = CandidacyForm(request.POST or None)
+    may_record = not scope.read_only and (scope.can("cases.study") or scope.can("registry.edit"))
+    status = 200
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied
+        if form.is_valid():
+            servant = form.cleaned_data["servant"]
+            if not (
+                scope.national
+                or servant.agency_id in scope.agency_ids
+                or scope.covers_region(servant.agency.region_id)
+            ):
+                form.add_error("nip", _("This civil servant is outside your jurisdiction."))
+            else:
+                record_candidacy(
+                    election=form.cleaned_data["election"],
+                    civil_servant=servant,
+                    registered_on=form.cleaned_data["registered_on"],
+                    resigned_on=form.cleaned_data["resigned_on"],
+                    decree=form.cleaned_data["resignation_decree"],
+                    actor=request.user,
+                )
+                messages.success(request, _("The candidacy is recorded."))
+                return redirect(f"{request.path}?election={form.cleaned_data['election'].slug}")
+        status = 422
+    rows = candidacies(scope, election) if election else None
+    flagged = (
+        set(still_active(rows, election, timezone.localdate()).values_list("pk", flat=True))
+        if rows is not None and election
+        else set()
+    )
+    context = {
+        "elections": elections,
+        "election": election,
+        "determined": determination_date(election) if election else None,
+        "rows": list(rows.order_by("civil_servant__name")[:1000]) if rows is not None else [],
+        "flagged": flagged,
+        "form": form,
+        "may_record": may_record,
+    }
+    return render(request, "cases/candidates.html", context, status=status)
+
+
+# --- History import -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload a register of past cases; check first (dry run), then import the valid rows."""
+    import tempfile
+    from pathlib import Path
+
+    from netral.cases.history import COLUMNS, REQUIRED, import_history
+    from netral.registry.importing import ImportFileError
+
+    scope = require(request, "cases.import")
+    result = None
+    error = ""
+    dry_run = True
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        dry_run = request.POST.get("dry_run") == "on"
+        if upload is None:
+            error = _("Choose a file.")
+        elif not scope.national:
+            raise PermissionDenied
+        else:
+            with tempfile.NamedTemporaryFile(suffix=Path(upload.name or "").suffix) as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                try:
+                    result = import_history(
+                        Path(tmp.name),
+                        actor=request.user,
+                        original_name=upload.name or "",
+                        dry_run=dry_run,
+                    )
+                except ImportFileError as exc:
+                    error = str(exc.message)
+    context = {
+        "result": result,
+        "error": error,
+        "dry_run": dry_run,
+        "columns": list(COLUMNS.items()),
+        "required": REQUIRED,
+    }
+    return render(request, "cases/import.html", context, status=422 if error else 200)

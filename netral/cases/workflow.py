@@ -178,6 +178,23 @@ TRANSITIONS: dict[str, Transition] = {
             STUDY,
         ),
         Transition(
+            "identify_accused",
+            _("Match a civil servant with the registry"),
+            (State.REGISTERED, State.UNDER_STUDY, State.STUDY_INFO_REQUESTED),
+            None,
+            STUDY,
+            inputs=(
+                Input(
+                    "nip",
+                    _("NIP"),
+                    help=_(
+                        "Matches the reported person, or adds another civil servant of the "
+                        "same agency to the case."
+                    ),
+                ),
+            ),
+        ),
+        Transition(
             "request_study_info",
             _("Request more information"),
             (State.UNDER_STUDY,),

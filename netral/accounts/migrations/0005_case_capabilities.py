@@ -4,7 +4,7 @@ from django.db import migrations
 
 ADD = {
     "bawaslu_officer": ["cases.view", "cases.study"],
-    "reviewing_analyst": ["cases.view", "cases.review"],
+    "reviewing_analyst": ["cases.view", "cases.review", "cases.import"],
     "personnel_officer": ["cases.view", "cases.discipline"],
     "ppk": ["cases.view", "cases.discipline"],
     "auditor": ["cases.view"],
