@@ -316,7 +316,7 @@ def perform(
     if transition is None:
         raise Conflict(_("There is no step called “%(name)s”.") % {"name": name})
     case = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("election", "office", "agency", "region")
         .get(pk=case_id)
     )

@@ -266,3 +266,13 @@ def test_matching_the_accused_gives_the_case_its_agency(case_factory, scopes):
             inputs={"nip": other.nip},
         )
     assert "PPK" in elsewhere.value.errors["nip"]
+
+
+def test_demo_cases_cover_the_stages_once(db):
+    from netral.demo.cases import seed_cases
+
+    assert seed_cases() == 6
+    assert seed_cases() == 0
+    states = set(Case.objects.values_list("state", flat=True))
+    assert {State.REGISTERED, State.FORWARDED, State.RECEIVED_BY_PPK, State.NOT_VIOLATION} <= states
+    assert Case.objects.filter(documents__kind="recommendation_letter").count() == 2

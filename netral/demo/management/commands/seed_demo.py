@@ -15,6 +15,9 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("seed_demo refuses to run when DEBUG is off (NETRAL_DEBUG=1).")
         users = seed()
+        from netral.demo.cases import seed_cases
+
+        seed_cases()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Demo logins (password for all: {DEMO_PASSWORD}):")
         )
