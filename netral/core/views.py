@@ -3,11 +3,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from netral.core.models import WorkerHeartbeat
 
@@ -52,3 +54,23 @@ def error_403(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first (50 a page, keyset); POST marks all as read."""
+    from netral.core.models import Notification
+
+    mine = Notification.objects.filter(user_id=request.user.pk)
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("core:notifications")
+    before = request.GET.get("before", "")
+    page = mine.filter(pk__lt=int(before)) if before.isdigit() else mine
+    rows = list(page.order_by("-id")[:51])
+    context = {
+        "rows": rows[:50],
+        "next_before": rows[49].pk if len(rows) > 50 else None,
+    }
+    return render(request, "core/notifications.html", context)

@@ -180,3 +180,18 @@ def test_the_reporter_sees_the_stage_never_the_details(client, form_data, as_use
     assert "Ditutup: tidak ditemukan pelanggaran netralitas ASN" in html
     assert "Terlapor bukan ASN." in html
     assert State.NOT_VIOLATION not in html
+
+
+def test_notifications_page_lists_and_marks_read(personas, as_user):
+    from netral.core.notify import notify
+
+    notify(
+        users=[personas["analis.bkn"]], key="k1", subject="Perkara X: Diteruskan", url="/perkara/"
+    )
+    client = as_user("analis.bkn")
+    home = client.get("/perkara/").content.decode()
+    assert 'class="badge">1<' in home
+    page = client.get("/pemberitahuan/").content.decode()
+    assert "Perkara X: Diteruskan" in page
+    client.post("/pemberitahuan/")
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
