@@ -62,7 +62,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     """The user's notifications, newest first (50 a page, keyset); POST marks all as read."""
     from netral.core.models import Notification
 
-    mine = Notification.objects.filter(user_id=request.user.pk)
+    mine = Notification.objects.filter(user_id=int(request.user.pk or 0))
     if request.method == "POST":
         mine.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("core:notifications")
