@@ -321,6 +321,15 @@ def perform(
         .get(pk=case_id)
     )
     if version is not None and version != case.version:
+        last = case.events.order_by("-seq").first()
+        if (
+            last is not None
+            and case.version == version + 1
+            and last.transition == name
+            and actor is not None
+            and last.actor_id == getattr(actor, "pk", None)
+        ):
+            return case  # the same step by the same person, sent twice: it is done already
         raise Conflict(
             _(
                 "Someone else changed this case in the meantime (it is now “%(state)s”). "

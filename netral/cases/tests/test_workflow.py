@@ -476,3 +476,15 @@ def test_a_document_that_is_not_pdf_or_image_is_refused(case_factory, scopes):
             [Upload("examination_report", "bap.exe", b"MZ\x90\x00" * 100)],
         )
     assert set(refused.value.errors) == {"document_examination_report", "document_decision"}
+
+
+def test_the_same_step_sent_twice_by_the_same_person_is_done_once(case_factory, scopes):
+    case = case_factory()
+    user, scope = scopes("bawaslu.kukar")
+    perform(case_id=case.pk, name="start_study", actor=user, scope=scope, version=1)
+    again = perform(case_id=case.pk, name="start_study", actor=user, scope=scope, version=1)
+    assert again.version == 2
+    assert case.events.count() == 2
+    other, other_scope = scopes("bawaslu.kaltim")
+    with pytest.raises(Conflict):
+        perform(case_id=case.pk, name="start_study", actor=other, scope=other_scope, version=1)
