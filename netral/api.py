@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from netral.accounts.auth import TokenAuth, VerifiedSessionAuth
 from netral.cases.api import cases_router
 from netral.cases.api import router as registration_router
+from netral.commitments.api import router as commitments_router
 from netral.core.api import ApiError, InvalidInput
 from netral.intake.api import FieldErrors
 from netral.intake.api import router as reports_router
@@ -41,6 +42,7 @@ api.add_router("/v1/deadlines", deadlines_router)
 api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/reports", registration_router)
 api.add_router("/v1/cases", cases_router)
+api.add_router("/v1/commitments", commitments_router)
 
 
 def _error(

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "netral.rules",
     "netral.intake",
     "netral.cases",
+    "netral.commitments",
     "netral.demo",
 ]
 

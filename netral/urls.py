@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from netral.api import api
 from netral.cases import views as case_views
+from netral.commitments import views as commitment_views
 from netral.intake.urls import officer_urlpatterns
 
 urlpatterns = [
@@ -14,6 +15,12 @@ urlpatterns = [
     path("laporan/<str:code>/registrasi/", case_views.registration, name="registration"),
     path("laporan/", include(officer_urlpatterns)),
     path("perkara/", include("netral.cases.urls")),
+    path("komitmen/", include("netral.commitments.urls")),
+    path("verifikasi/", commitment_views.verify, name="verify_form"),
+    path("verifikasi/<str:code>", commitment_views.verify, name="verify"),
+    path("ikrar/<int:pk>/hadir/", commitment_views.check_in, name="check_in"),
+    path("edaran/<int:pk>/", commitment_views.circular_pdf, name="circular_pdf"),
+    path("wilayah/<str:code>/komitmen/", commitment_views.public_region, name="public_commitments"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

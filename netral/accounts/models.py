@@ -8,6 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
+    # The registry entry of a user who is a civil servant (to sign their own integrity pact).
+    civil_servant = models.OneToOneField(
+        "registry.CivilServant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
+        verbose_name=_("civil servant"),
+    )
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

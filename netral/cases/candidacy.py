@@ -76,7 +76,7 @@ def candidacies(scope: Scope, election: Election) -> QuerySet[CandidateRegistrat
     condition = Q(pk__in=[])
     for code in scope.region_codes:
         condition |= Q(civil_servant__agency__region_id=code) | Q(
-            civil_servant__agency__region_id__startswith=code + "."
+            civil_servant__agency__region__code__startswith=code + "."
         )
     if scope.agency_ids:
         condition |= Q(civil_servant__agency_id__in=sorted(scope.agency_ids))

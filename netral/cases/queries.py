@@ -29,7 +29,7 @@ def jurisdiction(scope: Scope) -> Q | None:
         elif len(code) == 5:
             condition |= Q(regency_code=code)
         else:
-            condition |= Q(region_id=code) | Q(region_id__startswith=code + ".")
+            condition |= Q(region_id=code) | Q(region__code__startswith=code + ".")
     if scope.agency_ids:
         condition |= Q(
             agency_id__in=sorted(scope.agency_ids), state__in=workflow.PPK_VISIBLE_STATES
@@ -66,7 +66,7 @@ def filtered(queryset: QuerySet[Case], f: CaseFilter, today: date | None = None)
             queryset = queryset.filter(regency_code=f.region)
         else:
             queryset = queryset.filter(
-                Q(region_id=f.region) | Q(region_id__startswith=f.region + ".")
+                Q(region_id=f.region) | Q(region__code__startswith=f.region + ".")
             )
     if f.overdue:
         queryset = overdue(queryset, today)

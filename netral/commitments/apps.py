@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CommitmentsConfig(AppConfig):
+    name = "netral.commitments"
+    verbose_name = "Commitments"
+    default_auto_field = "django.db.models.BigAutoField"

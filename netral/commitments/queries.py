@@ -1,0 +1,155 @@
+"""Coverage: per agency, who signed a pact, who pledged, which agencies socialisation reached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from netral.commitments.models import (
+    Circular,
+    EventAttendance,
+    Pact,
+    PledgeAttendance,
+    SocialisationEvent,
+)
+from netral.core.scope import Scope
+from netral.registry.models import Agency, CivilServant
+from netral.rules.models import Election
+
+
+def region_condition(relation: str, code: str) -> Q:
+    """``relation`` (a foreign key to Region) is ``code`` or a region under it."""
+    return Q(**{f"{relation}_id": code}) | Q(**{f"{relation}__code__startswith": code + "."})
+
+
+def agencies_in(region: str | None, scope: Scope | None = None) -> QuerySet[Agency]:
+    """Agencies of a region (and below); the whole country when ``region`` is empty."""
+    queryset = Agency.objects.all()
+    if region:
+        queryset = queryset.filter(region_condition("region", region))
+    if scope is not None and not scope.national:
+        condition = Q(pk__in=sorted(scope.agency_ids))
+        for code in scope.region_codes:
+            condition |= region_condition("region", code)
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+@dataclass
+class AgencyCoverage:
+    agency_id: int
+    code: str
+    name: str
+    heads: int = 0
+    heads_signed: int = 0
+    servants: int = 0
+    pledged: int = 0
+    reached: bool = False
+
+    @property
+    def pact_share(self) -> float:
+        return self.heads_signed / self.heads if self.heads else 0.0
+
+    @property
+    def pledge_share(self) -> float:
+        return self.pledged / self.servants if self.servants else 0.0
+
+
+@dataclass
+class Coverage:
+    election: Election
+    region: str
+    agencies: list[AgencyCoverage]
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(a, name)) for a in self.agencies)
+
+    @property
+    def reached(self) -> int:
+        return sum(1 for a in self.agencies if a.reached)
+
+    def as_dict(self) -> dict[str, Any]:
+        heads, signed = self.total("heads"), self.total("heads_signed")
+        servants, pledged = self.total("servants"), self.total("pledged")
+        return {
+            "election": self.election.slug,
+            "region": self.region or None,
+            "heads_of_unit": heads,
+            "heads_with_pact": signed,
+            "pact_share": round(signed / heads, 4) if heads else 0.0,
+            "civil_servants": servants,
+            "pledged": pledged,
+            "pledge_share": round(pledged / servants, 4) if servants else 0.0,
+            "agencies": len(self.agencies),
+            "agencies_reached": self.reached,
+            "agencies_share": round(self.reached / len(self.agencies), 4) if self.agencies else 0.0,
+        }
+
+
+def coverage(election: Election, region: str = "", scope: Scope | None = None) -> Coverage:
+    """Five grouped counts over indexed columns, whatever the size of the region."""
+    agencies = agencies_in(region, scope)
+    rows = {
+        a.pk: AgencyCoverage(a.pk, a.code, a.name)
+        for a in agencies.only("pk", "code", "name").order_by("code")
+    }
+    ids = agencies.values("pk")
+    servants = CivilServant.objects.filter(agency_id__in=ids, is_active=True)
+    for agency_id, total, heads in servants.values_list("agency_id").annotate(
+        total=Count("id"), heads=Count("id", filter=Q(is_head_of_unit=True))
+    ):
+        rows[agency_id].servants, rows[agency_id].heads = total, heads
+    signed = Pact.objects.filter(
+        election=election,
+        agency_id__in=ids,
+        revoked_at__isnull=True,
+        civil_servant__is_head_of_unit=True,
+        civil_servant__is_active=True,
+    )
+    for agency_id, count in signed.values_list("agency_id").annotate(n=Count("id")):
+        rows[agency_id].heads_signed = count
+    pledged = PledgeAttendance.objects.filter(election=election, agency_id__in=ids)
+    for agency_id, count in pledged.values_list("agency_id").annotate(
+        n=Count("civil_servant", distinct=True)
+    ):
+        rows[agency_id].pledged = count
+    reached = set(
+        EventAttendance.objects.filter(election=election, agency_id__in=ids)
+        .values_list("agency_id", flat=True)
+        .distinct()
+    )
+    for agency_id in reached:
+        rows[agency_id].reached = True
+    return Coverage(election, region, list(rows.values()))
+
+
+def heads_without_pact(election: Election, agency_ids: list[int]) -> QuerySet[CivilServant]:
+    """The missing list: active heads of unit of these agencies with no valid pact."""
+    return (
+        CivilServant.objects.filter(agency_id__in=agency_ids, is_active=True, is_head_of_unit=True)
+        .exclude(pacts__election=election, pacts__revoked_at__isnull=True)
+        .select_related("agency", "unit", "position")
+        .order_by("agency__code", "unit__code", "name")
+    )
+
+
+def public_counts(election: Election | None, region: str) -> dict[str, int]:
+    """What the public page of a region shows: counts only, no person."""
+    where = region_condition("agency__region", region) if region else Q()
+    pacts = Pact.objects.filter(where, revoked_at__isnull=True)
+    pledges = PledgeAttendance.objects.filter(where)
+    events = SocialisationEvent.objects.filter(
+        region_condition("region", region) if region else Q()
+    )
+    circulars = Circular.objects.filter(region_condition("region", region) if region else Q())
+    if election is not None:
+        pacts, pledges = pacts.filter(election=election), pledges.filter(election=election)
+        events, circulars = events.filter(election=election), circulars.filter(election=election)
+    return {
+        "pacts": pacts.count(),
+        "pledges": pledges.count(),
+        "events": events.count(),
+        "circulars": circulars.count(),
+    }

@@ -1,0 +1,421 @@
+"""Recording commitments: pacts (ceremony or personal), pledges, events and circulars."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from netral.commitments.models import (
+    Pact,
+    PactText,
+    PledgeAttendance,
+    PledgeCeremony,
+    PledgeText,
+)
+from netral.core import audit
+from netral.registry.models import Agency, CivilServant
+from netral.registry.queries import ppk_on
+from netral.rules.models import Election
+
+DATA = Path(__file__).resolve().parent / "data" / "texts.json"
+# No 0/O, 1/I/L: codes are read aloud and typed from paper.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+@cache
+def default_texts() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
+    return data
+
+
+def new_code(length: int = 10) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def clean_nip(value: str) -> str:
+    return "".join(ch for ch in str(value) if ch.isdigit())
+
+
+def pact_text(election: Election, agency: Agency | None) -> PactText:
+    """The text in force: the agency's latest version, else the election's, else the default."""
+    for owner in (agency, None):
+        text = PactText.objects.filter(election=election, agency=owner).order_by("-version").first()
+        if text is not None:
+            return text
+    text, _created = PactText.objects.get_or_create(
+        election=election, agency=None, version=1, defaults={"body": default_texts()["pact"]}
+    )
+    return text
+
+
+@transaction.atomic
+def publish_pact_text(
+    *, election: Election, agency: Agency | None, body: str, actor: Any
+) -> PactText:
+    """A new version; earlier versions and the pacts signed under them stay as they were."""
+    last = PactText.objects.filter(election=election, agency=agency).order_by("-version").first()
+    text = PactText.objects.create(
+        election=election,
+        agency=agency,
+        version=(last.version + 1) if last else 1,
+        body=body.strip(),
+        created_by=actor,
+    )
+    audit.record(
+        action="commitments.pact_text",
+        actor=actor,
+        obj=text,
+        after={"election": election.slug, "agency": agency.code if agency else None},
+    )
+    return text
+
+
+# --- Pacts ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    nip: str
+    reason: Promise | str
+
+
+@dataclass
+class CeremonyResult:
+    pacts: list[Pact] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def verification_url(code: str) -> str:
+    return f"{settings.NETRAL_SITE_URL}{reverse('verify', args=[code])}"
+
+
+def render_pact(pact: Pact) -> bytes:
+    from weasyprint import HTML
+
+    qr = segno.make(verification_url(pact.code), error="m").svg_data_uri(scale=3)
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "commitments/pact_pdf.html",
+            {"pact": pact, "qr": qr, "url": verification_url(pact.code)},
+        )
+    return bytes(HTML(string=html).write_pdf())
+
+
+def _store_pdf(pact: Pact) -> None:
+    pdf = render_pact(pact)
+    pact.document_sha256 = hashlib.sha256(pdf).hexdigest()
+    pact.document.save(f"pakta-{pact.code}.pdf", ContentFile(pdf), save=False)
+    pact.save(update_fields=["document", "document_sha256"])
+
+
+def _before(agency: Agency, day: date) -> tuple[str, str]:
+    ppk = ppk_on(agency.pk, day)
+    if ppk is None:
+        return "", ""
+    return ppk.name, ppk.title
+
+
+def _new_pact(
+    *,
+    election: Election,
+    servant: CivilServant,
+    signed_on: date,
+    mode: str,
+    actor: Any,
+    before: tuple[str, str],
+) -> Pact:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Pact.objects.create(
+                    code=new_code(),
+                    election=election,
+                    agency=servant.agency,
+                    civil_servant=servant,
+                    name=servant.name,
+                    nip=servant.nip,
+                    position=servant.position.name if servant.position else "",
+                    unit=servant.unit,
+                    signed_on=signed_on,
+                    before_name=before[0],
+                    before_title=before[1],
+                    mode=mode,
+                    text=pact_text(election, servant.agency),
+                    created_by=actor,
+                )
+        except IntegrityError:
+            if Pact.objects.filter(election=election, civil_servant=servant).exists():
+                raise
+    raise RuntimeError("could not draw a unique pact code")
+
+
+def record_ceremony(
+    *,
+    election: Election,
+    agency: Agency,
+    nips: list[str],
+    signed_on: date,
+    actor: Any,
+    scans: dict[str, bytes] | None = None,
+) -> CeremonyResult:
+    """Many officials sign at once before the PPK (or acting head) of ``agency`` on ``signed_on``.
+
+    All or nothing: if any row has a problem, nothing is saved and every problem is returned,
+    so the clerk fixes the list and sends it again with nothing lost.
+    """
+    result = CeremonyResult()
+    wanted = [clean_nip(n) for n in nips if clean_nip(n)]
+    servants = {
+        s.nip: s
+        for s in CivilServant.objects.filter(nip__in=wanted).select_related(
+            "agency", "position", "unit"
+        )
+    }
+    signed = set(
+        Pact.objects.filter(election=election, nip__in=wanted).values_list("nip", flat=True)
+    )
+    seen: set[str] = set()
+    for row, nip in enumerate(wanted, start=1):
+        servant = servants.get(nip)
+        if nip in seen:
+            result.problems.append(RowProblem(row, nip, _("This NIP is listed twice.")))
+        elif servant is None:
+            result.problems.append(
+                RowProblem(row, nip, _("No civil servant with this NIP is in the registry."))
+            )
+        elif servant.agency_id != agency.pk:
+            result.problems.append(
+                RowProblem(row, nip, _("This civil servant is in another agency."))
+            )
+        elif not servant.is_active:
+            result.problems.append(RowProblem(row, nip, _("This civil servant is not active.")))
+        elif nip in signed:
+            result.problems.append(
+                RowProblem(
+                    row, nip, _("This official has already signed a pact for this election.")
+                )
+            )
+        seen.add(nip)
+    if not wanted:
+        result.problems.append(RowProblem(0, "", _("Enter at least one NIP.")))
+    if signed_on > timezone.localdate():
+        result.problems.append(RowProblem(0, "", _("The date cannot lie in the future.")))
+    if result.problems:
+        return result
+    before = _before(agency, signed_on)
+    with transaction.atomic():
+        for nip in wanted:
+            pact = _new_pact(
+                election=election,
+                servant=servants[nip],
+                signed_on=signed_on,
+                mode=Pact.Mode.CEREMONY,
+                actor=actor,
+                before=before,
+            )
+            scan = (scans or {}).get(nip)
+            if scan:
+                pact.scan_sha256 = hashlib.sha256(scan).hexdigest()
+                pact.scan.save(f"pakta-{pact.code}-scan.pdf", ContentFile(scan), save=False)
+                pact.save(update_fields=["scan", "scan_sha256"])
+            _store_pdf(pact)
+            result.pacts.append(pact)
+        audit.record(
+            action="commitments.pact_ceremony",
+            actor=actor,
+            object_type="registry.agency",
+            object_id=str(agency.pk),
+            after={
+                "election": election.slug,
+                "signed_on": signed_on,
+                "pacts": [p.code for p in result.pacts],
+            },
+            evidence=[{"code": p.code, "sha256": p.document_sha256} for p in result.pacts],
+        )
+    return result
+
+
+class SignatureRefused(Exception):
+    def __init__(self, message: Promise | str) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def sign_personally(*, user: Any, election: Election, token: str) -> Pact:
+    """The official reads the text and confirms with a fresh code of their TOTP factor."""
+    from django_otp import match_token
+
+    servant = getattr(user, "civil_servant", None)
+    if servant is None:
+        raise SignatureRefused(_("Your account is not linked to a civil servant in the registry."))
+    if match_token(user, token.strip()) is None:
+        raise SignatureRefused(_("This code is not valid. Enter the current code of your app."))
+    if Pact.objects.filter(election=election, civil_servant=servant).exists():
+        raise SignatureRefused(_("You have already signed a pact for this election."))
+    today = timezone.localdate()
+    with transaction.atomic():
+        pact = _new_pact(
+            election=election,
+            servant=servant,
+            signed_on=today,
+            mode=Pact.Mode.PERSONAL,
+            actor=user,
+            before=_before(servant.agency, today),
+        )
+        _store_pdf(pact)
+        audit.record(
+            action="commitments.pact_personal",
+            actor=user,
+            obj=pact,
+            after={"election": election.slug, "code": pact.code},
+            evidence=[{"code": pact.code, "sha256": pact.document_sha256}],
+        )
+    return pact
+
+
+@transaction.atomic
+def revoke_pact(*, pact: Pact, reason: str, actor: Any) -> Pact:
+    pact = Pact.objects.select_for_update().get(pk=pact.pk)
+    if pact.revoked_at is None:
+        pact.revoked_at = timezone.now()
+        pact.revoked_reason = reason.strip()
+        pact.save(update_fields=["revoked_at", "revoked_reason"])
+        audit.record(action="commitments.pact_revoke", actor=actor, obj=pact, reason=reason)
+    return pact
+
+
+# --- Pledges ------------------------------------------------------------------------------------
+
+
+def pledge_text() -> PledgeText:
+    text = PledgeText.objects.order_by("-version").first()
+    if text is None:
+        defaults = default_texts()
+        text = PledgeText.objects.create(
+            title=defaults["pledge_title"], points=defaults["pledge_points"]
+        )
+    return text
+
+
+@transaction.atomic
+def open_ceremony(
+    *,
+    election: Election,
+    agency: Agency,
+    held_on: date,
+    place: str,
+    led_by: str,
+    actor: Any,
+    checkin_hours: int = 3,
+) -> PledgeCeremony:
+    """A pledge ceremony; its check-in code works until ``checkin_hours`` after now."""
+    ceremony = PledgeCeremony.objects.create(
+        election=election,
+        agency=agency,
+        text=pledge_text(),
+        held_on=held_on,
+        place=place,
+        led_by=led_by,
+        checkin_code=new_code(6),
+        checkin_until=timezone.now() + timedelta(hours=checkin_hours),
+        created_by=actor,
+    )
+    audit.record(action="commitments.ceremony", actor=actor, obj=ceremony)
+    return ceremony
+
+
+@dataclass
+class AttendanceResult:
+    added: int = 0
+    already: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def record_attendance(
+    *, ceremony: PledgeCeremony, nips: list[tuple[int, str]], method: str, actor: Any
+) -> AttendanceResult:
+    """Add civil servants of the ceremony's agency; every unknown or foreign NIP is reported with
+    its row, the others are recorded (a second time changes nothing)."""
+    result = AttendanceResult()
+    wanted = [(row, clean_nip(nip)) for row, nip in nips if clean_nip(nip)]
+    servants = {
+        s.nip: s
+        for s in CivilServant.objects.filter(nip__in=[n for _r, n in wanted]).only(
+            "pk", "nip", "agency_id", "is_active"
+        )
+    }
+    present = set(
+        PledgeAttendance.objects.filter(ceremony=ceremony).values_list(
+            "civil_servant__nip", flat=True
+        )
+    )
+    rows = []
+    for row, nip in wanted:
+        servant = servants.get(nip)
+        if servant is None:
+            result.problems.append(
+                RowProblem(row, nip, _("No civil servant with this NIP is in the registry."))
+            )
+        elif servant.agency_id != ceremony.agency_id:
+            result.problems.append(
+                RowProblem(row, nip, _("This civil servant is in another agency."))
+            )
+        elif nip in present:
+            result.already += 1
+        else:
+            present.add(nip)
+            rows.append(
+                PledgeAttendance(
+                    ceremony=ceremony,
+                    election_id=ceremony.election_id,
+                    civil_servant=servant,
+                    agency_id=ceremony.agency_id,
+                    method=method,
+                )
+            )
+    with transaction.atomic():
+        PledgeAttendance.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+        result.added = len(rows)
+        if rows:
+            audit.record(
+                action="commitments.attendance",
+                actor=actor,
+                obj=ceremony,
+                after={"added": len(rows), "method": method},
+            )
+    return result
+
+
+def check_in(*, ceremony: PledgeCeremony, nip: str, code: str, now: datetime | None = None) -> str:
+    """Self check-in at the ceremony: the NIP plus the code shown on site, while it is valid.
+    Returns "" when recorded, else the reason."""
+    now = now or timezone.now()
+    if not ceremony.checkin_code or not secrets.compare_digest(
+        code.strip().upper(), ceremony.checkin_code
+    ):
+        return str(_("This check-in code is not valid."))
+    if ceremony.checkin_until is None or now > ceremony.checkin_until:
+        return str(_("The check-in for this ceremony has closed."))
+    result = record_attendance(
+        ceremony=ceremony, nips=[(1, nip)], method=PledgeAttendance.Method.CHECKIN, actor=None
+    )
+    if result.problems:
+        return str(result.problems[0].reason)
+    return ""
