@@ -79,6 +79,9 @@ def _restore_roles() -> None:
     importlib.import_module("netral.accounts.migrations.0005_case_capabilities").forwards(
         apps, None
     )
+    importlib.import_module("netral.accounts.migrations.0007_commitment_capabilities").forwards(
+        apps, None
+    )
 
 
 @pytest.fixture(autouse=True)
