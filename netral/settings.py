@@ -310,4 +310,5 @@ NETRAL_API_MAX_LIMIT = 500
 NETRAL_PERIODIC_TASKS: list[tuple[str, int]] = [
     ("netral.core.tasks.heartbeat", 60),
     ("netral.cases.tasks.watch_deadlines", 3600),
+    ("netral.commitments.tasks.remind_lagging_agencies", 86400),
 ]

@@ -39,7 +39,7 @@ from netral.commitments.models import (
 from netral.commitments.queries import agencies_in, coverage, heads_without_pact, public_counts
 from netral.core import audit
 from netral.core.ratelimit import rate_limited
-from netral.core.scope import Scope, require
+from netral.core.scope import Scope, request_scope, require
 from netral.regions.models import Region
 from netral.registry.models import Agency, CivilServant
 from netral.rules.models import Election
@@ -238,9 +238,28 @@ def _pact_for(request: HttpRequest, code: str) -> Pact:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def my_pact(request: HttpRequest, code: str) -> HttpResponse:
+    """A pact; the personnel office may revoke it with a reason (it stays on record)."""
     pact = _pact_for(request, code)
-    return render(request, "commitments/pact.html", {"pact": pact})
+    scope = require(request, "commitments.view") if request.method == "POST" else None
+    error = ""
+    if request.method == "POST":
+        assert scope is not None
+        if scope.read_only or not scope.can("commitments.manage"):
+            raise PermissionDenied
+        reason = str(request.POST.get("reason", "")).strip()[:1000]
+        if not reason:
+            error = _("Write the reason for the revocation.")
+        else:
+            services.revoke_pact(pact=pact, reason=reason, actor=request.user)
+            return redirect("commitments:my_pact", code=pact.code)
+    current = request_scope(request)
+    may_revoke = (
+        pact.revoked_at is None and current.can("commitments.manage") and not current.read_only
+    )
+    context = {"pact": pact, "may_revoke": may_revoke, "error": error}
+    return render(request, "commitments/pact.html", context, status=422 if error else 200)
 
 
 @login_required

@@ -258,3 +258,16 @@ def test_circulars_are_public_per_region(pilkada, as_user, client):
         content_type="application/json",
     )
     assert duplicate.status_code == 422
+
+
+def test_lagging_agencies_are_reminded_once_a_week(personas):
+    from netral.commitments.tasks import remind
+    from netral.core.models import Notification
+
+    election = Election.objects.get(slug="pilkada-2024")
+    day = election.voting_day - timedelta(days=30)
+    first = remind(day)
+    assert first > 0
+    assert Notification.objects.filter(user=personas["bkpsdm.kukar"]).count() == 1
+    assert remind(day + timedelta(days=1)) == 0  # the same week
+    assert remind(day + timedelta(days=7)) == first
