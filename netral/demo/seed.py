@@ -208,7 +208,10 @@ USERS = [
     DemoUser("ppk.kukar", "Edi Darmawan", "ppk", None, agency="KAB-64.02"),
     DemoUser("auditor.kaltim", "Hesti Purnama", "auditor", None, region="64"),
     DemoUser("kustodian.kukar", "Nanda Pratiwi", "custodian", "BAWASLU-64.02", region="64.02"),
+    DemoUser("kadis.kukar", "Heru Santoso", "official", None, agency="KAB-64.02"),
 ]
+# Demo users who are civil servants themselves: username -> (unit code, position, NIP).
+OFFICIALS = {"kadis.kukar": ("64.02-DISDIK", "Kepala Dinas", "197203141998031004")}
 
 
 def demo_totp_key(username: str) -> bytes:
@@ -360,6 +363,27 @@ def _seed_user(spec: DemoUser, offices: dict[str, Office], agencies: dict[str, A
             "is_active": True,
         },
     )
+    if spec.username in OFFICIALS:
+        unit_code, position, nip = OFFICIALS[spec.username]
+        unit = Unit.objects.get(code=unit_code)
+        servant, _ = CivilServant.objects.update_or_create(
+            nip=nip,
+            defaults={
+                "name": spec.full_name,
+                "name_key": spec.full_name.lower(),
+                "employment_type": "PNS",
+                "birth_date": date(1972, 3, 14),
+                "sex": "M",
+                "agency": unit.agency,
+                "unit": unit,
+                "position": Position.objects.get_or_create(name=position)[0],
+                "is_head_of_unit": True,
+                "is_active": True,
+                "created_at": timezone.now(),
+                "updated_at": timezone.now(),
+            },
+        )
+        User.objects.filter(pk=user.pk).update(civil_servant=servant)
     TOTPDevice.objects.filter(user=user).exclude(name="demo").delete()
     TOTPDevice.objects.update_or_create(
         user=user,

@@ -13,6 +13,17 @@ ADD = {
 
 def forwards(apps, schema_editor):
     Role = apps.get_model("accounts", "Role")
+    # A civil servant who signs their own pact (a head of unit); sees nothing else.
+    Role.objects.update_or_create(
+        code="official",
+        defaults={
+            "name": "Pejabat / ASN",
+            "name_en": "Official (civil servant)",
+            "scope": "agency",
+            "capabilities": [],
+            "read_only": True,
+        },
+    )
     for code, capabilities in ADD.items():
         role = Role.objects.filter(code=code).first()
         if role is not None:
@@ -22,6 +33,7 @@ def forwards(apps, schema_editor):
 
 def backwards(apps, schema_editor):
     Role = apps.get_model("accounts", "Role")
+    Role.objects.filter(code="official").delete()
     for code, capabilities in ADD.items():
         role = Role.objects.filter(code=code).first()
         if role is not None:

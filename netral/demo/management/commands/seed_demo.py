@@ -18,6 +18,9 @@ class Command(BaseCommand):
         from netral.demo.cases import seed_cases
 
         seed_cases()
+        from netral.demo.commitments import seed_commitments
+
+        seed_commitments()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Demo logins (password for all: {DEMO_PASSWORD}):")
         )
