@@ -311,4 +311,6 @@ NETRAL_PERIODIC_TASKS: list[tuple[str, int]] = [
     ("netral.core.tasks.heartbeat", 60),
     ("netral.cases.tasks.watch_deadlines", 3600),
     ("netral.commitments.tasks.remind_lagging_agencies", 86400),
+    ("netral.registry.tasks.refresh_all_headcounts", 86400),
+    ("netral.commitments.tasks.refresh_all_tallies", 86400),
 ]

@@ -255,3 +255,22 @@ class Circular(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class CoverageTally(models.Model):
+    """Per election and agency: heads of unit with a valid pact, civil servants who pledged,
+    whether socialisation reached it. Refreshed by every commitment write and when the
+    registry's headcounts change, so coverage reads a few hundred rows, not millions."""
+
+    election = models.ForeignKey("rules.Election", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("registry.Agency", on_delete=models.CASCADE, related_name="+")
+    heads_signed = models.PositiveIntegerField(default=0)
+    pledged = models.PositiveIntegerField(default=0)
+    reached = models.BooleanField(default=False)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["election", "agency"], name="tally_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.election_id}/{self.agency_id}"

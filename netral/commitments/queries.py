@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from netral.commitments.models import (
     Circular,
-    EventAttendance,
+    CoverageTally,
     Pact,
     PledgeAttendance,
     SocialisationEvent,
 )
 from netral.core.scope import Scope
-from netral.registry.models import Agency, CivilServant
+from netral.registry.models import Agency, AgencyHeadcount, CivilServant
 from netral.rules.models import Election
 
 
@@ -89,39 +89,23 @@ class Coverage:
 
 
 def coverage(election: Election, region: str = "", scope: Scope | None = None) -> Coverage:
-    """Five grouped counts over indexed columns, whatever the size of the region."""
+    """Two reads of a few hundred rows (headcounts and tallies), whatever the registry's size;
+    both are kept true by every write (``registry.headcount``, ``commitments.tallies``)."""
     agencies = agencies_in(region, scope)
     rows = {
         a.pk: AgencyCoverage(a.pk, a.code, a.name)
         for a in agencies.only("pk", "code", "name").order_by("code")
     }
     ids = agencies.values("pk")
-    servants = CivilServant.objects.filter(agency_id__in=ids, is_active=True)
-    for agency_id, total, heads in servants.values_list("agency_id").annotate(
-        total=Count("id"), heads=Count("id", filter=Q(is_head_of_unit=True))
+    for agency_id, active, heads in AgencyHeadcount.objects.filter(agency_id__in=ids).values_list(
+        "agency_id", "active", "heads"
     ):
-        rows[agency_id].servants, rows[agency_id].heads = total, heads
-    signed = Pact.objects.filter(
-        election=election,
-        agency_id__in=ids,
-        revoked_at__isnull=True,
-        civil_servant__is_head_of_unit=True,
-        civil_servant__is_active=True,
-    )
-    for agency_id, count in signed.values_list("agency_id").annotate(n=Count("id")):
-        rows[agency_id].heads_signed = count
-    pledged = PledgeAttendance.objects.filter(election=election, agency_id__in=ids)
-    for agency_id, count in pledged.values_list("agency_id").annotate(
-        n=Count("civil_servant", distinct=True)
-    ):
-        rows[agency_id].pledged = count
-    reached = set(
-        EventAttendance.objects.filter(election=election, agency_id__in=ids)
-        .values_list("agency_id", flat=True)
-        .distinct()
-    )
-    for agency_id in reached:
-        rows[agency_id].reached = True
+        rows[agency_id].servants, rows[agency_id].heads = active, heads
+    for agency_id, signed, pledged, reached in CoverageTally.objects.filter(
+        election=election, agency_id__in=ids
+    ).values_list("agency_id", "heads_signed", "pledged", "reached"):
+        row = rows[agency_id]
+        row.heads_signed, row.pledged, row.reached = signed, pledged, reached
     return Coverage(election, region, list(rows.values()))
 
 

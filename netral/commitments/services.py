@@ -28,6 +28,7 @@ from netral.commitments.models import (
     PledgeCeremony,
     PledgeText,
 )
+from netral.commitments.tallies import refresh_after_commit
 from netral.core import audit
 from netral.registry.models import Agency, CivilServant
 from netral.registry.queries import ppk_on
@@ -249,6 +250,7 @@ def record_ceremony(
             },
             evidence=[{"code": p.code, "sha256": p.document_sha256} for p in result.pacts],
         )
+        refresh_after_commit(election.pk, {agency.pk})
     return result
 
 
@@ -287,6 +289,7 @@ def sign_personally(*, user: Any, election: Election, token: str) -> Pact:
             after={"election": election.slug, "code": pact.code},
             evidence=[{"code": pact.code, "sha256": pact.document_sha256}],
         )
+        refresh_after_commit(election.pk, {pact.agency_id})
     return pact
 
 
@@ -298,6 +301,7 @@ def revoke_pact(*, pact: Pact, reason: str, actor: Any) -> Pact:
         pact.revoked_reason = reason.strip()
         pact.save(update_fields=["revoked_at", "revoked_reason"])
         audit.record(action="commitments.pact_revoke", actor=actor, obj=pact, reason=reason)
+        refresh_after_commit(pact.election_id, {pact.agency_id})
     return pact
 
 
@@ -400,6 +404,7 @@ def record_attendance(
                 obj=ceremony,
                 after={"added": len(rows), "method": method},
             )
+            refresh_after_commit(ceremony.election_id, {ceremony.agency_id})
     return result
 
 

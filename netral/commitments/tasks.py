@@ -56,3 +56,15 @@ def remind(today: date | None = None) -> int:
 @task()
 def remind_lagging_agencies() -> int:
     return remind()
+
+
+@task()
+def refresh_all_tallies() -> int:
+    """Nightly safety net for the coverage tallies of every election with records."""
+    from netral.commitments.models import CoverageTally, Pact, PledgeAttendance
+    from netral.commitments.tallies import refresh_tallies
+
+    elections = set(Pact.objects.values_list("election_id", flat=True).distinct())
+    elections |= set(PledgeAttendance.objects.values_list("election_id", flat=True).distinct())
+    elections |= set(CoverageTally.objects.values_list("election_id", flat=True).distinct())
+    return sum(refresh_tallies(election_id) for election_id in elections)

@@ -37,6 +37,7 @@ from netral.commitments.models import (
     SocialisationEvent,
 )
 from netral.commitments.queries import agencies_in, coverage, heads_without_pact, public_counts
+from netral.commitments.tallies import refresh_after_commit
 from netral.core import audit
 from netral.core.ratelimit import rate_limited
 from netral.core.scope import Scope, request_scope, require
@@ -562,6 +563,7 @@ def _event_attendance(
                 obj=item,
                 after={"rows": len(rows)},
             )
+            refresh_after_commit(item.election_id, {r.agency_id for r in rows})
     return len(created), problems
 
 

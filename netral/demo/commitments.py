@@ -66,6 +66,9 @@ def seed_commitments() -> bool:
             for s in servants[:120]
         ]
     )
+    from netral.commitments.tallies import refresh_after_commit
+
+    refresh_after_commit(election.pk, {kukar.pk})
     from weasyprint import HTML
 
     pdf = bytes(

@@ -297,6 +297,9 @@ def seed() -> list[DemoUser]:
         )
     for spec in USERS:
         _seed_user(spec, offices, agencies)
+    from netral.registry.headcount import refresh_headcounts
+
+    refresh_headcounts(a.pk for a in agencies.values())
     return USERS
 
 

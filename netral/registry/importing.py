@@ -522,6 +522,10 @@ def import_civil_servants(
     if progress:
         progress(result.total_rows, result.total_rows)
     result.created = CivilServant.objects.count() - before
+    if result.imported:
+        from netral.registry.headcount import refresh_headcounts
+
+        refresh_headcounts()  # rows may have moved between agencies: recount them all
     return result
 
 

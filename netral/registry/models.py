@@ -298,3 +298,19 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(99, int(100 * self.processed_rows / self.total_rows))
+
+
+class AgencyHeadcount(models.Model):
+    """Active civil servants and heads of unit per agency, refreshed by every write path of the
+    registry (imports, edits) and nightly; read by coverage figures instead of counting
+    millions of rows on each request."""
+
+    agency = models.OneToOneField(
+        Agency, on_delete=models.CASCADE, primary_key=True, related_name="headcount"
+    )
+    active = models.PositiveIntegerField(default=0)
+    heads = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.active} ({self.heads} heads)"

@@ -164,15 +164,18 @@ def test_check_in_needs_the_code_shown_on_site_while_it_is_valid(pilkada, kukar,
     assert PledgeAttendance.objects.filter(method="checkin").count() == 1
 
 
-def test_coverage_counts_and_the_missing_list(pilkada, kukar, personas, as_user):
+def test_coverage_counts_and_the_missing_list(
+    pilkada, kukar, personas, as_user, django_capture_on_commit_callbacks
+):
     officials = heads(kukar)
-    services.record_ceremony(
-        election=pilkada,
-        agency=kukar,
-        nips=[s.nip for s in officials[:4]],
-        signed_on=date(2024, 9, 30),
-        actor=personas["bkpsdm.kukar"],
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_ceremony(
+            election=pilkada,
+            agency=kukar,
+            nips=[s.nip for s in officials[:4]],
+            signed_on=date(2024, 9, 30),
+            actor=personas["bkpsdm.kukar"],
+        )
     result = coverage(pilkada, "64", scope_for(personas["bawaslu.kaltim"]))
     row = next(a for a in result.agencies if a.code == "KAB-64.02")
     assert (row.heads_signed, row.heads) == (4, len(officials))
@@ -271,3 +274,25 @@ def test_lagging_agencies_are_reminded_once_a_week(personas):
     assert Notification.objects.filter(user=personas["bkpsdm.kukar"]).count() == 1
     assert remind(day + timedelta(days=1)) == 0  # the same week
     assert remind(day + timedelta(days=7)) == first
+
+
+def test_coverage_follows_the_registry_when_a_head_of_unit_changes(
+    pilkada, kukar, personas, django_capture_on_commit_callbacks
+):
+    officials = heads(kukar)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_ceremony(
+            election=pilkada,
+            agency=kukar,
+            nips=[s.nip for s in officials[:2]],
+            signed_on=date(2024, 9, 30),
+            actor=personas["bkpsdm.kukar"],
+        )
+    row = next(a for a in coverage(pilkada, "64.02").agencies if a.code == "KAB-64.02")
+    assert (row.heads_signed, row.heads) == (2, len(officials))
+    with django_capture_on_commit_callbacks(execute=True):
+        replaced = officials[0]
+        replaced.is_head_of_unit = False  # moved to a staff position: the pact no longer counts
+        replaced.save()
+    row = next(a for a in coverage(pilkada, "64.02").agencies if a.code == "KAB-64.02")
+    assert (row.heads_signed, row.heads) == (1, len(officials) - 1)
