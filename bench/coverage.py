@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     load_before = _load()
-    results = []
+    results: list[dict[str, Any]] = []
     for database in databases:
         command = [
             sys.executable,
