@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from netral.registry.models import Agency
+from netral.registry.models import Agency, Office
 from netral.rules.models import Election
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -108,6 +108,12 @@ class EventForm(forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     link = forms.URLField(label=_("Link (virtual events)"), required=False)
+    bawaslu_office = forms.ModelChoiceField(
+        queryset=Office.objects.none(), label=_("Organiser: Bawaslu office"), required=False
+    )
+    personnel_office = forms.ModelChoiceField(
+        queryset=Office.objects.none(), label=_("Organiser: personnel office"), required=False
+    )
     speakers = forms.CharField(
         label=_("Speakers"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -119,9 +125,16 @@ class EventForm(forms.Form):
     )
     material = forms.FileField(label=_("Material (PDF)"), required=False)
 
-    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: Any, offices: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target_agencies"].queryset = agencies  # type: ignore[attr-defined]
+        if offices is not None:
+            self.fields["bawaslu_office"].queryset = offices.filter(  # type: ignore[attr-defined]
+                kind=Office.Kind.BAWASLU
+            )
+            self.fields["personnel_office"].queryset = offices.filter(  # type: ignore[attr-defined]
+                kind=Office.Kind.PERSONNEL
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

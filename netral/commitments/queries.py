@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from netral.commitments.models import (
     Circular,
@@ -137,3 +137,36 @@ def public_counts(election: Election | None, region: str) -> dict[str, int]:
         "events": events.count(),
         "circulars": circulars.count(),
     }
+
+
+@dataclass
+class UnitCoverage:
+    unit: str
+    heads: int
+    signed: int
+
+
+def per_unit(election: Election, agency_id: int) -> list[UnitCoverage]:
+    """Coverage per OPD (unit) of one agency: its heads and how many of them signed."""
+    heads = (
+        CivilServant.objects.filter(agency_id=agency_id, is_active=True, is_head_of_unit=True)
+        .values_list("unit__name")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    signed = dict(
+        Pact.objects.filter(
+            election=election,
+            agency_id=agency_id,
+            revoked_at__isnull=True,
+            civil_servant__is_head_of_unit=True,
+            civil_servant__is_active=True,
+        )
+        .values_list("civil_servant__unit__name")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return sorted(
+        (UnitCoverage(unit or "-", n, signed.get(unit, 0)) for unit, n in heads),
+        key=lambda u: (u.signed >= u.heads, u.unit),
+    )

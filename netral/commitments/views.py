@@ -36,7 +36,13 @@ from netral.commitments.models import (
     PledgeCeremony,
     SocialisationEvent,
 )
-from netral.commitments.queries import agencies_in, coverage, heads_without_pact, public_counts
+from netral.commitments.queries import (
+    agencies_in,
+    coverage,
+    heads_without_pact,
+    per_unit,
+    public_counts,
+)
 from netral.commitments.tallies import refresh_after_commit
 from netral.core import audit
 from netral.core.ratelimit import rate_limited
@@ -120,7 +126,13 @@ def missing(request: HttpRequest) -> HttpResponseBase:
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="tanpa-pakta-{election.slug}.csv"'
         return response
-    context = {"election": election, "rows": list(rows[:500]), "more": rows[500:501].exists()}
+    units = per_unit(election, agency_ids[0]) if agency.isdigit() and agency_ids else []
+    context = {
+        "election": election,
+        "rows": list(rows[:500]),
+        "more": rows[500:501].exists(),
+        "units": units,
+    }
     return render(request, "commitments/missing.html", context)
 
 
@@ -375,6 +387,9 @@ def ceremony(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "result": result,
         "count": item.attendance.count(),
+        "attendees": item.attendance.select_related("civil_servant").order_by(
+            "civil_servant__name"
+        )[:500],
         "checkin_open": bool(item.checkin_until and item.checkin_until > timezone.now()),
     }
     return render(request, "commitments/ceremony.html", context, status=status)
@@ -423,6 +438,21 @@ def _scope_region(scope: Scope) -> Region | None:
     return agency.region if agency else None
 
 
+def _offices(scope: Scope) -> Any:
+    """Offices of the jurisdiction's regions and agencies (and the national ones)."""
+    from django.db.models import Q
+
+    from netral.registry.models import Office
+
+    if scope.national:
+        return Office.objects.order_by("code")
+    condition = Q(region__isnull=True) | Q(agency_id__in=sorted(scope.agency_ids))
+    regions = set(agencies_in("", scope).exclude(region=None).values_list("region_id", flat=True))
+    for code in regions | set(scope.region_codes):
+        condition |= Q(region_id=code) | Q(region_id=code.split(".")[0])
+    return Office.objects.filter(condition).order_by("code")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def events(request: HttpRequest) -> HttpResponse:
@@ -432,6 +462,7 @@ def events(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         agencies=agencies,
+        offices=_offices(scope),
         initial={"election": _election(request)},
     )
     status = 200
@@ -453,6 +484,8 @@ def events(request: HttpRequest) -> HttpResponse:
                     place=data["place"],
                     link=data["link"],
                     speakers=data["speakers"],
+                    bawaslu_office=data.get("bawaslu_office"),
+                    personnel_office=data.get("personnel_office"),
                     created_by_id=request.user.pk,
                 )
                 event.target_agencies.set(data["target_agencies"])

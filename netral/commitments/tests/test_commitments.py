@@ -296,3 +296,22 @@ def test_coverage_follows_the_registry_when_a_head_of_unit_changes(
         replaced.save()
     row = next(a for a in coverage(pilkada, "64.02").agencies if a.code == "KAB-64.02")
     assert (row.heads_signed, row.heads) == (1, len(officials) - 1)
+
+
+def test_missing_list_of_one_agency_shows_coverage_per_unit(pilkada, kukar, personas, as_user):
+    officials = heads(kukar)
+    services.record_ceremony(
+        election=pilkada,
+        agency=kukar,
+        nips=[officials[0].nip],
+        signed_on=date(2024, 9, 30),
+        actor=personas["bkpsdm.kukar"],
+    )
+    page = as_user("bkpsdm.kukar").get(
+        f"/komitmen/tanpa-pakta/?election=pilkada-2024&agency={kukar.pk}"
+    )
+    html = page.content.decode()
+    assert 'id="per-unit"' in html
+    assert officials[0].unit.name in html
+    assert officials[1].nip in html  # still missing
+    assert officials[0].nip not in html.split('id="missing"')[1]
