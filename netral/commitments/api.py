@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from netral.commitments import services
 from netral.commitments.models import Circular, Pact, PledgeCeremony, SocialisationEvent
@@ -186,7 +187,7 @@ def create_pacts(request: HttpRequest, payload: CeremonyIn) -> Any:
     pacts = Pact.objects.filter(pk__in=[p.pk for p in result.pacts]).select_related(
         "election", "agency"
     )
-    return 201, [_pact_out(p) for p in pacts]
+    return Status(201, [_pact_out(p) for p in pacts])
 
 
 class CeremonyOut(Schema):
@@ -250,15 +251,18 @@ def create_ceremony(request: HttpRequest, payload: PledgeCeremonyIn) -> Any:
         led_by=payload.led_by,
         actor=request.user,
     )
-    return 201, {
-        "id": ceremony.pk,
-        "election": payload.election,
-        "agency": agency.code,
-        "held_on": ceremony.held_on,
-        "place": ceremony.place,
-        "led_by": ceremony.led_by,
-        "attendance": 0,
-    }
+    return Status(
+        201,
+        {
+            "id": ceremony.pk,
+            "election": payload.election,
+            "agency": agency.code,
+            "held_on": ceremony.held_on,
+            "place": ceremony.place,
+            "led_by": ceremony.led_by,
+            "attendance": 0,
+        },
+    )
 
 
 class AttendanceIn(Schema):
@@ -373,7 +377,7 @@ def create_event(request: HttpRequest, payload: EventIn) -> Any:
         created_by_id=request.user.pk,
     )
     audit.record(action="commitments.event", actor=request.user, obj=event)
-    return 201, _event_out(event)
+    return Status(201, _event_out(event))
 
 
 class CircularOut(Schema):
@@ -456,4 +460,4 @@ def create_circular(request: HttpRequest, payload: CircularIn) -> Any:
         )
         circular.document.save(f"{payload.number}.pdf".replace("/", "-"), ContentFile(content))
         audit.record(action="commitments.circular", actor=request.user, obj=circular)
-    return 201, _circular_out(circular)
+    return Status(201, _circular_out(circular))

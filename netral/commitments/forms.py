@@ -107,7 +107,7 @@ class EventForm(forms.Form):
         widget=forms.RadioSelect,
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    link = forms.URLField(label=_("Link (virtual events)"), required=False)
+    link = forms.URLField(label=_("Link (virtual events)"), required=False, assume_scheme="https")
     bawaslu_office = forms.ModelChoiceField(
         queryset=Office.objects.none(), label=_("Organiser: Bawaslu office"), required=False
     )
