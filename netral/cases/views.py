@@ -225,6 +225,8 @@ def _detail(
             forms.append(bound)
         else:
             forms.append(TransitionForm(transition, case))
+    if bound is not None and getattr(bound, "stale", False):
+        forms.insert(0, bound)
     context = {
         "case": case,
         "info": workflow.STATES[case.state],
@@ -282,8 +284,9 @@ def take_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             form.add_error(None, _("Attach the files again: a browser cannot keep them."))
         fresh, scope = _case_for(request, pk)
         if exc.status == 409 and transition.name not in {t.name for t in available(fresh, scope)}:
-            # The step is no longer possible: show the case as it is now, with the reason.
-            return _detail(request, fresh, scope, error=exc.message, status=409)
+            # The step is no longer possible: the case as it is now, with the reason, and what
+            # was typed kept on the page (read-only) so nothing is lost.
+            form.stale = True  # type: ignore[attr-defined]
         return _detail(request, fresh, scope, bound=form, error=exc.message, status=exc.status)
     messages.success(request, _("Saved: %(step)s.") % {"step": transition.label})
     return redirect("cases:detail", pk=case.pk)
