@@ -140,6 +140,7 @@ class Case(models.Model):
             models.Index(fields=["office", "holder", "due_date"], name="case_office_due_idx"),
             models.Index(fields=["agency", "holder", "due_date"], name="case_agency_due_idx"),
             models.Index(fields=["election", "state"], name="case_election_idx"),
+            models.Index(fields=["state", "id"], name="case_state_idx"),
         ]
 
     def __str__(self) -> str:
