@@ -6,7 +6,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -327,9 +327,8 @@ def open_ceremony(
     place: str,
     led_by: str,
     actor: Any,
-    checkin_hours: int = 3,
 ) -> PledgeCeremony:
-    """A pledge ceremony; its check-in code works until ``checkin_hours`` after now."""
+    """A pledge ceremony; its check-in code works until the end of the ceremony's day."""
     ceremony = PledgeCeremony.objects.create(
         election=election,
         agency=agency,
@@ -338,7 +337,7 @@ def open_ceremony(
         place=place,
         led_by=led_by,
         checkin_code=new_code(6),
-        checkin_until=timezone.now() + timedelta(hours=checkin_hours),
+        checkin_until=timezone.make_aware(datetime.combine(held_on, time(23, 59, 59))),
         created_by=actor,
     )
     audit.record(action="commitments.ceremony", actor=actor, obj=ceremony)
