@@ -16,6 +16,7 @@ urlpatterns = [
     path("laporan/", include(officer_urlpatterns)),
     path("perkara/", include("netral.cases.urls")),
     path("komitmen/", include("netral.commitments.urls")),
+    path("dasbor/", include("netral.insights.urls")),
     path("verifikasi/", commitment_views.verify, name="verify_form"),
     path("verifikasi/<str:code>", commitment_views.verify, name="verify"),
     path("ikrar/<int:pk>/hadir/", commitment_views.check_in, name="check_in"),

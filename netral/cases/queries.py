@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from netral.cases import workflow
@@ -51,6 +51,14 @@ class CaseFilter:
     election: str = ""
     region: str = ""
     overdue: bool = False
+    violation: str = ""
+    social_media: bool = False
+    imposed_level: str = ""
+    recommended_level: str = ""
+    holder: str = ""
+    proven: bool = False
+    start: date | None = None
+    end: date | None = None
 
 
 def filtered(queryset: QuerySet[Case], f: CaseFilter, today: date | None = None) -> QuerySet[Case]:
@@ -70,6 +78,38 @@ def filtered(queryset: QuerySet[Case], f: CaseFilter, today: date | None = None)
             )
     if f.overdue:
         queryset = overdue(queryset, today)
+    if f.violation:
+        queryset = queryset.filter(
+            Exists(
+                Case.violation_types.through.objects.filter(
+                    case_id=OuterRef("pk"), violationtype__code=f.violation
+                )
+            )
+        )
+    if f.social_media:
+        queryset = queryset.filter(
+            Exists(
+                Case.violation_types.through.objects.filter(
+                    case_id=OuterRef("pk"), violationtype__social_media=True
+                )
+            )
+        )
+    if f.imposed_level:
+        queryset = queryset.filter(imposed_sanction__level=f.imposed_level)
+    if f.recommended_level:
+        queryset = queryset.filter(recommended_sanction__level=f.recommended_level)
+    if f.holder:
+        queryset = queryset.filter(holder=f.holder)
+    if f.proven:
+        queryset = queryset.filter(recommended_on__isnull=False)
+    if f.start:
+        queryset = queryset.filter(
+            registered_at__gte=timezone.make_aware(datetime.combine(f.start, time.min))
+        )
+    if f.end:
+        queryset = queryset.filter(
+            registered_at__lte=timezone.make_aware(datetime.combine(f.end, time.max))
+        )
     return queryset
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -107,16 +109,37 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+def case_filter(request: HttpRequest) -> CaseFilter:
+    """The list's filters from the query string (the dashboards link here with them)."""
+    get = request.GET
+
+    def day(name: str) -> date | None:
+        try:
+            return parse_date(get.get(name, "")[:10])
+        except ValueError:
+            return None
+
+    return CaseFilter(
+        state=get.get("state", "") if get.get("state") in State.values else "",
+        election=get.get("election", "")[:60],
+        region=get.get("region", "")[:13],
+        overdue=get.get("overdue") == "1",
+        violation=get.get("violation", "")[:40],
+        social_media=get.get("social") == "1",
+        imposed_level=get.get("imposed", "")[:10],
+        recommended_level=get.get("recommended", "")[:10],
+        holder=get.get("holder", "") if get.get("holder") in Holder.values else "",
+        proven=get.get("proven") == "1",
+        start=day("from"),
+        end=day("to"),
+    )
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     """Cases in the officer's jurisdiction, newest first, filterable; keyset pages."""
     scope = require(request, "cases.view")
-    f = CaseFilter(
-        state=request.GET.get("state", "") if request.GET.get("state") in State.values else "",
-        election=request.GET.get("election", "")[:60],
-        region=request.GET.get("region", "")[:13],
-        overdue=request.GET.get("overdue") == "1",
-    )
+    f = case_filter(request)
     queryset = filtered(visible_cases(scope).select_related("office", "election"), f)
     rows, next_after = page_newest_first(
         queryset, after=_int(request.GET.get("after")), size=PAGE_SIZE

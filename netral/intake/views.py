@@ -209,11 +209,30 @@ def receipt_status(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
+    """Reports in the jurisdiction, newest first, 50 a page by keyset; ``?status=`` and
+    ``?election=`` filter (the dashboards link here with them)."""
     require(request, "intake.view")
-    reports = visible_reports(request_scope(request)).select_related("violation_type", "office")[
-        :100
-    ]
-    return render(request, "intake/officer_list.html", {"reports": reports})
+    queryset = visible_reports(request_scope(request)).select_related("violation_type", "office")
+    status = request.GET.get("status", "")
+    if status in Report.Status.values:
+        queryset = queryset.filter(status=status)
+    election = request.GET.get("election", "")[:60]
+    if election:
+        queryset = queryset.filter(election__slug=election)
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        queryset = queryset.filter(pk__lt=int(before))
+    rows = list(queryset.order_by("-id")[:51])
+    query = request.GET.copy()
+    query.pop("before", None)
+    context = {
+        "reports": rows[:50],
+        "next_before": rows[49].pk if len(rows) > 50 else None,
+        "query": query.urlencode(),
+        "status": status,
+        "statuses": Report.Status.choices,
+    }
+    return render(request, "intake/officer_list.html", context)
 
 
 def _visible(request: HttpRequest, code: str) -> Report:

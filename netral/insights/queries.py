@@ -1,0 +1,165 @@
+"""The figures of the dashboards, scoped: grouped counts over indexed columns, each with the
+filter of the list behind it (the drill-down)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from netral.cases.models import Case, State
+from netral.cases.queries import follow_up, overdue, visible_cases
+from netral.core.scope import Scope
+from netral.intake.models import Report
+from netral.intake.queries import visible_reports
+from netral.rules.models import Election, ViolationType
+
+
+@dataclass(frozen=True)
+class SummaryFilter:
+    election: Election | None = None
+    region: str = ""
+    start: date | None = None
+    end: date | None = None
+
+    def query(self) -> dict[str, str]:
+        """The filter as list parameters, for drill-down links."""
+        out = {}
+        if self.election is not None:
+            out["election"] = self.election.slug
+        if self.region:
+            out["region"] = self.region
+        if self.start:
+            out["from"] = self.start.isoformat()
+        if self.end:
+            out["to"] = self.end.isoformat()
+        return out
+
+
+def _bounds(f: SummaryFilter) -> tuple[datetime | None, datetime | None]:
+    start = timezone.make_aware(datetime.combine(f.start, time.min)) if f.start else None
+    end = timezone.make_aware(datetime.combine(f.end, time.max)) if f.end else None
+    return start, end
+
+
+def region_filter(queryset: QuerySet[Case], region: str) -> QuerySet[Case]:
+    if not region:
+        return queryset
+    if len(region) == 2:
+        return queryset.filter(province_code=region)
+    if len(region) == 5:
+        return queryset.filter(regency_code=region)
+    return queryset.filter(region_id=region)
+
+
+def cases(scope: Scope, f: SummaryFilter) -> QuerySet[Case]:
+    queryset = region_filter(visible_cases(scope), f.region)
+    if f.election is not None:
+        queryset = queryset.filter(election=f.election)
+    start, end = _bounds(f)
+    if start:
+        queryset = queryset.filter(registered_at__gte=start)
+    if end:
+        queryset = queryset.filter(registered_at__lte=end)
+    return queryset
+
+
+def reports(scope: Scope, f: SummaryFilter) -> QuerySet[Report]:
+    queryset = visible_reports(scope)
+    if f.region:
+        queryset = queryset.filter(region__code__startswith=f.region)
+    if f.election is not None:
+        queryset = queryset.filter(election=f.election)
+    start, end = _bounds(f)
+    if start:
+        queryset = queryset.filter(created_at__gte=start)
+    if end:
+        queryset = queryset.filter(created_at__lte=end)
+    return queryset
+
+
+def _counts(queryset: Any, field: str) -> dict[Any, int]:
+    return dict(queryset.values_list(field).annotate(n=Count("id")).order_by())
+
+
+def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
+    """Everything a dashboard shows, as plain data (also the API's answer)."""
+    qs = cases(scope, f)
+    by_state = _counts(qs, "state")
+    total = sum(by_state.values())
+    region_field = "regency_code" if len(f.region) == 2 else "province_code"
+    if not f.region and not scope.national and scope.region_codes:
+        codes = sorted(scope.region_codes)
+        region_field = "regency_code" if all(len(c) == 2 for c in codes) else "region_id"
+    by_region = _counts(qs, region_field)
+    through = Case.violation_types.through
+    by_violation = dict(
+        through.objects.filter(case_id__in=qs.values("pk"))
+        .values_list("violationtype__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    social = qs.filter(
+        Exists(through.objects.filter(case_id=OuterRef("pk"), violationtype__social_media=True))
+    ).count()
+    by_month = {
+        month.date().isoformat()[:7]: n
+        for month, n in qs.annotate(month=TruncMonth("registered_at"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+        if month is not None
+    }
+    proven = qs.filter(recommended_on__isnull=False).count()
+    concluded = proven + by_state.get(State.NOT_VIOLATION, 0)
+    imposed = _counts(qs.filter(imposed_sanction__isnull=False), "imposed_sanction__level")
+    recommended = _counts(
+        qs.filter(recommended_sanction__isnull=False), "recommended_sanction__level"
+    )
+    late = _counts(overdue(qs), "holder")
+    rq = reports(scope, f)
+    reports_by_status = _counts(rq, "status")
+    report_total = sum(reports_by_status.values())
+    report_social = rq.filter(violation_type__social_media=True).count()
+    follow = follow_up(scope, by="ppk", election=f.election.slug if f.election else "")
+    names = dict(ViolationType.objects.values_list("code", "name_id"))
+    return {
+        "cases": {
+            "total": total,
+            "by_state": by_state,
+            "by_region": by_region,
+            "region_field": region_field,
+            "by_violation": by_violation,
+            "by_month": by_month,
+            "social_media": social,
+            "social_media_share": round(social / total, 4) if total else 0.0,
+            "proven": proven,
+            "concluded": concluded,
+            "proven_rate": round(proven / concluded, 4) if concluded else 0.0,
+            "sanctions_imposed": imposed,
+            "sanctions_recommended": recommended,
+            "overdue": late,
+        },
+        "reports": {
+            "total": report_total,
+            "by_status": reports_by_status,
+            "social_media": report_social,
+            "social_media_share": round(report_social / report_total, 4) if report_total else 0.0,
+        },
+        "follow_up": [
+            {
+                "ppk": r.label,
+                "received": r.received,
+                "in_time": r.in_time,
+                "late": r.late,
+                "open": r.open,
+                "open_overdue": r.open_overdue,
+            }
+            for r in follow
+        ],
+        "violation_names": names,
+    }
