@@ -4,6 +4,7 @@ from django.urls import include, path
 from netral.api import api
 from netral.cases import views as case_views
 from netral.commitments import views as commitment_views
+from netral.insights import views as insight_views
 from netral.intake.urls import officer_urlpatterns
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("perkara/", include("netral.cases.urls")),
     path("komitmen/", include("netral.commitments.urls")),
     path("dasbor/", include("netral.insights.urls")),
+    path("transparansi/", insight_views.transparency, name="transparency"),
+    path("transparansi/csv/", insight_views.transparency_csv, name="transparency_csv"),
     path("verifikasi/", commitment_views.verify, name="verify_form"),
     path("verifikasi/<str:code>", commitment_views.verify, name="verify"),
     path("ikrar/<int:pk>/hadir/", commitment_views.check_in, name="check_in"),

@@ -38,3 +38,28 @@ def get_summary(
     data = summary(scope, f)
     data.pop("violation_names", None)
     return data
+
+
+public_router = Router(tags=["public"])
+
+
+@public_router.get("/statistics", auth=None, response={200: dict[str, Any], 422: ErrorOut})
+def public_statistics(request: HttpRequest, election: str = "", region: str = "") -> Any:
+    """Suppressed public aggregates (cells 1-4 as "<5", complementary cells hidden), no login."""
+    from netral.insights.public import statistics
+    from netral.rules.models import Election
+
+    chosen = (
+        Election.objects.filter(slug=election).first()
+        if election
+        else Election.objects.order_by("-voting_day").first()
+    )
+    if chosen is None:
+        raise InvalidInput("election", _("No election with this slug."))
+    return {
+        "election": chosen.slug,
+        "region": region[:2] or None,
+        "tables": [
+            {"title": str(t.title), "rows": t.as_records()} for t in statistics(chosen, region[:2])
+        ],
+    }

@@ -113,3 +113,44 @@ def _month_range(month: str) -> dict[str, str]:
     from datetime import timedelta
 
     return {"from": f"{month}-01", "to": (end - timedelta(days=1)).isoformat()}
+
+
+def transparency(request: HttpRequest) -> HttpResponse:
+    """Public: suppressed aggregates per election, by area and violation type; no names."""
+    from netral.insights.public import statistics
+
+    elections = list(Election.objects.order_by("-voting_day"))
+    slug = request.GET.get("election", "")
+    election = next((e for e in elections if e.slug == slug), elections[0] if elections else None)
+    region = request.GET.get("region", "")[:2]
+    region_row = Region.objects.filter(code=region, level=1).first() if region else None
+    tables = statistics(election, region_row.code if region_row else "") if election else []
+    context = {
+        "elections": elections,
+        "election": election,
+        "region": region_row,
+        "provinces": Region.objects.filter(level=1).order_by("code"),
+        "tables": tables,
+    }
+    return render(request, "insights/transparency.html", context)
+
+
+def transparency_csv(request: HttpRequest) -> HttpResponse:
+    """The same suppressed tables as CSV."""
+    import csv
+
+    from netral.insights.public import OUTCOMES, statistics
+
+    election = Election.objects.filter(slug=request.GET.get("election", "")).first()
+    if election is None:
+        election = Election.objects.order_by("-voting_day").first()
+    region = request.GET.get("region", "")[:2]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"transparansi-{election.slug if election else 'kosong'}{'-' + region if region else ''}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["table", "key", "label", *[str(label) for _k, label, _q in OUTCOMES], "total"])
+    for table in statistics(election, region) if election else []:
+        for record in table.as_records():
+            writer.writerow([str(table.title), *record.values()])
+    return response
