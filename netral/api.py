@@ -12,7 +12,7 @@ from netral.cases.api import cases_router
 from netral.cases.api import router as registration_router
 from netral.commitments.api import router as commitments_router
 from netral.core.api import ApiError, InvalidInput
-from netral.insights.api import public_router
+from netral.insights.api import exports_router, public_router
 from netral.insights.api import router as insights_router
 from netral.intake.api import FieldErrors
 from netral.intake.api import router as reports_router
@@ -47,6 +47,7 @@ api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/commitments", commitments_router)
 api.add_router("/v1/insights", insights_router)
 api.add_router("/v1/public", public_router)
+api.add_router("/v1/exports", exports_router)
 
 
 def _error(

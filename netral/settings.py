@@ -282,6 +282,8 @@ EMAIL_HOST = env_str("NETRAL_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("NETRAL_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("NETRAL_FROM_EMAIL", "Netral <netral@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# How long an export's download link works.
+NETRAL_EXPORT_HOURS = env_int("NETRAL_EXPORT_HOURS", 24)
 # The address links in e-mails and letters point to.
 NETRAL_SITE_URL = env_str("NETRAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -314,4 +316,6 @@ NETRAL_PERIODIC_TASKS: list[tuple[str, int]] = [
     ("netral.commitments.tasks.remind_lagging_agencies", 86400),
     ("netral.registry.tasks.refresh_all_headcounts", 86400),
     ("netral.commitments.tasks.refresh_all_tallies", 86400),
+    ("netral.insights.tasks.expire_exports", 3600),
+    ("netral.insights.tasks.weekly_summaries", 3600),
 ]

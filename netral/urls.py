@@ -18,6 +18,7 @@ urlpatterns = [
     path("perkara/", include("netral.cases.urls")),
     path("komitmen/", include("netral.commitments.urls")),
     path("dasbor/", include("netral.insights.urls")),
+    path("ekspor/", include("netral.insights.export_urls")),
     path("transparansi/", insight_views.transparency, name="transparency"),
     path("transparansi/csv/", insight_views.transparency_csv, name="transparency_csv"),
     path("verifikasi/", commitment_views.verify, name="verify_form"),

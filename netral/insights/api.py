@@ -6,8 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from netral.core.api import ErrorOut, InvalidInput
 from netral.core.scope import request_scope
@@ -63,3 +64,71 @@ def public_statistics(request: HttpRequest, election: str = "", region: str = ""
             {"title": str(t.title), "rows": t.as_records()} for t in statistics(chosen, region[:2])
         ],
     }
+
+
+exports_router = Router(tags=["exports"])
+
+
+class ExportIn(Schema):
+    source: str
+    format: str
+    filters: dict[str, str] = {}
+
+
+class ExportOut(Schema):
+    id: int
+    source: str
+    format: str
+    status: str
+    processed: int
+    total: int
+    percent: int
+    download_url: str | None
+    expires_at: str | None
+
+
+def _export_out(job: Any) -> dict[str, Any]:
+    from netral.insights.exports import download_url
+
+    done = job.status == "done"
+    return {
+        "id": job.pk,
+        "source": job.source,
+        "format": job.format,
+        "status": job.status,
+        "processed": job.processed,
+        "total": job.total,
+        "percent": job.percent,
+        "download_url": download_url(job) if done else None,
+        "expires_at": job.expires_at.isoformat() if job.expires_at else None,
+    }
+
+
+@exports_router.post("", response={202: ExportOut, 403: ErrorOut, 422: ErrorOut})
+def create_export(request: HttpRequest, payload: ExportIn) -> Any:
+    """Start an export of a list the caller may see (``cases``, ``reports``, ``civil_servants``)
+    as ``csv``, ``xlsx`` or ``pdf``; poll ``GET /api/v1/exports/{id}``."""
+    from netral.insights.exports import SOURCES, start
+    from netral.insights.models import ExportJob
+
+    if payload.source not in SOURCES:
+        raise InvalidInput("source", _("Unknown list."))
+    if payload.format not in ExportJob.Format.values:
+        raise InvalidInput("format", _("Choose csv, xlsx or pdf."))
+    if not request_scope(request).can(SOURCES[payload.source].capability):
+        raise HttpError(403, _("Your role may not see this list."))
+    job = start(
+        user=request.user, source=payload.source, format=payload.format, params=payload.filters
+    )
+    job.refresh_from_db()
+    return Status(202, _export_out(job))
+
+
+@exports_router.get("/{export_id}", response={200: ExportOut, 404: ErrorOut})
+def get_export(request: HttpRequest, export_id: int) -> Any:
+    from netral.insights.models import ExportJob
+
+    job = ExportJob.objects.filter(pk=export_id, user_id=int(request.user.pk or 0)).first()
+    if job is None:
+        raise HttpError(404, _("No export with this id."))
+    return _export_out(job)

@@ -1,0 +1,50 @@
+"""Background work of insights: exports, their expiry, and the weekly summary per office."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+from netral.insights.models import ExportJob
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def run_export(job_id: int) -> None:
+    from netral.insights.exports import run
+
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    if job.status != ExportJob.Status.QUEUED:
+        return
+    try:
+        run(job)
+    except Exception as exc:  # the job must say it failed, whatever happened
+        logger.exception("export %s failed", job_id)
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.FAILED, error=str(exc)[:1000], finished_at=timezone.now()
+        )
+
+
+@task()
+def expire_exports() -> int:
+    """Delete the files of exports whose link has expired (the audit entry stays)."""
+    expired = 0
+    for job in ExportJob.objects.filter(
+        status=ExportJob.Status.DONE, expires_at__lt=timezone.now()
+    ).iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.status = ExportJob.Status.EXPIRED
+        job.save(update_fields=["file", "status"])
+        expired += 1
+    return expired
+
+
+@task()
+def weekly_summaries() -> int:
+    from netral.insights.summaries import send_weekly
+
+    return send_weekly()
