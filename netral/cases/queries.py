@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -103,13 +103,9 @@ def filtered(queryset: QuerySet[Case], f: CaseFilter, today: date | None = None)
     if f.proven:
         queryset = queryset.filter(recommended_on__isnull=False)
     if f.start:
-        queryset = queryset.filter(
-            registered_at__gte=timezone.make_aware(datetime.combine(f.start, time.min))
-        )
+        queryset = queryset.filter(registered_on__gte=f.start)
     if f.end:
-        queryset = queryset.filter(
-            registered_at__lte=timezone.make_aware(datetime.combine(f.end, time.max))
-        )
+        queryset = queryset.filter(registered_on__lte=f.end)
     return queryset
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, Exists, OuterRef, QuerySet
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from netral.cases.models import Case, State
@@ -60,12 +60,16 @@ def cases(scope: Scope, f: SummaryFilter) -> QuerySet[Case]:
     queryset = region_filter(visible_cases(scope), f.region)
     if f.election is not None:
         queryset = queryset.filter(election=f.election)
-    start, end = _bounds(f)
-    if start:
-        queryset = queryset.filter(registered_at__gte=start)
-    if end:
-        queryset = queryset.filter(registered_at__lte=end)
+    if f.start:
+        queryset = queryset.filter(registered_on__gte=f.start)
+    if f.end:
+        queryset = queryset.filter(registered_on__lte=f.end)
     return queryset
+
+
+def month_of(field: str) -> Substr:
+    """ "YYYY-MM" of a date column, in plain SQL on both databases (no per-row function)."""
+    return Substr(Cast(field, CharField()), 1, 7)
 
 
 def reports(scope: Scope, f: SummaryFilter) -> QuerySet[Report]:
@@ -97,23 +101,19 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
         region_field = "regency_code" if all(len(c) == 2 for c in codes) else "region_id"
     by_region = _counts(qs, region_field)
     through = Case.violation_types.through
-    by_violation = dict(
-        through.objects.filter(case_id__in=qs.values("pk"))
-        .values_list("violationtype__code")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    links = through.objects.all()
+    if qs.query.has_filters():
+        links = links.filter(case_id__in=qs.values("pk"))
+    by_violation = dict(links.values_list("violationtype__code").annotate(n=Count("id")).order_by())
     social = qs.filter(
         Exists(through.objects.filter(case_id=OuterRef("pk"), violationtype__social_media=True))
     ).count()
-    by_month = {
-        month.date().isoformat()[:7]: n
-        for month, n in qs.annotate(month=TruncMonth("registered_at"))
+    by_month = dict(
+        qs.annotate(month=month_of("registered_on"))
         .values_list("month")
         .annotate(n=Count("id"))
         .order_by("month")
-        if month is not None
-    }
+    )
     proven = qs.filter(recommended_on__isnull=False).count()
     concluded = proven + by_state.get(State.NOT_VIOLATION, 0)
     imposed = _counts(qs.filter(imposed_sanction__isnull=False), "imposed_sanction__level")

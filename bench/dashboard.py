@@ -1,0 +1,292 @@
+"""Benchmark: the dashboard's aggregates through the ORM against hand-written SQL.
+
+    python bench/dashboard.py [--cases N] [--database sqlite|postgresql|both]
+        [--postgres-url URL] [--repeat R]
+
+For each database, in a subprocess of its own: migrates a fresh database, loads regions and
+rules, seeds the demo world, then ``netral.insights.seeding.seed_cases(N)`` (the bulk path of
+``manage.py seed_bench``; not timed). For the national scope and for the province 64 it times
+every aggregate of ``netral.insights.queries.summary`` as the dashboard runs it (the ORM) and,
+in the same run, the same aggregate as hand-written SQL over the same tables and indexes, R
+times each, and prints p95 of both and their ratio, plus the whole dashboard (all aggregates
+together). Targets of the issue: ratio at most 1.5 and under 100 ms, on both databases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.import_civil_servants import (  # noqa: E402
+    DEFAULT_POSTGRES_URL,
+    _create_postgres_database,
+    _drop_postgres_database,
+    _load,
+    log,
+)
+
+RESULT_MARK = "BENCH-RESULT "
+TARGET_MS = 100.0
+TARGET_RATIO = 1.5
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _time(fn: Any, repeat: int) -> float:
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return _p95(samples)
+
+
+def _orm(scope: Any, today: Any) -> dict[str, Any]:
+    from django.db.models import Count, Exists, OuterRef
+
+    from netral.cases.models import Case
+    from netral.cases.queries import overdue
+    from netral.insights.queries import SummaryFilter, cases, month_of
+
+    qs = cases(scope, SummaryFilter())
+    through = Case.violation_types.through
+    field = "regency_code" if scope.region_codes else "province_code"
+
+    def counts(queryset: Any, name: str) -> Any:
+        return lambda: dict(queryset.values_list(name).annotate(n=Count("id")).order_by())
+
+    return {
+        "by state": counts(qs, "state"),
+        "by region": counts(qs, field),
+        "by violation": lambda: dict(
+            (
+                through.objects.filter(case_id__in=qs.values("pk"))
+                if qs.query.has_filters()
+                else through.objects.all()
+            )
+            .values_list("violationtype__code")
+            .annotate(n=Count("id"))
+            .order_by()
+        ),
+        "by month": lambda: list(
+            qs.annotate(month=month_of("registered_on"))
+            .values_list("month")
+            .annotate(n=Count("id"))
+            .order_by("month")
+        ),
+        "social media": lambda: qs.filter(
+            Exists(through.objects.filter(case_id=OuterRef("pk"), violationtype__social_media=True))
+        ).count(),
+        "sanction levels": counts(
+            qs.filter(imposed_sanction__isnull=False), "imposed_sanction__level"
+        ),
+        "overdue": counts(overdue(qs, today), "holder"),
+    }
+
+
+def _sql(vendor: str, scope: Any, today: Any) -> dict[str, Any]:
+    from django.db import connection
+
+    province = next(iter(scope.region_codes), "")
+    where = "WHERE c.province_code = %s" if province else ""
+    and_ = "AND c.province_code = %s" if province else ""
+    args = [province] if province else []
+    field = "regency_code" if province else "province_code"
+    month = "substr(CAST(c.registered_on AS text), 1, 7)"
+
+    def run(sql: str, params: list[Any]) -> Any:
+        def go() -> Any:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+
+        return go
+
+    return {
+        "by state": run(
+            f"SELECT c.state, COUNT(*) FROM cases_case c {where} GROUP BY c.state", args
+        ),
+        "by region": run(f"SELECT c.{field}, COUNT(*) FROM cases_case c {where} GROUP BY 1", args),
+        "by violation": run(
+            "SELECT v.code, COUNT(*) FROM cases_case_violation_types t "
+            "JOIN rules_violationtype v ON v.id = t.violationtype_id "
+            + (f"JOIN cases_case c ON c.id = t.case_id {where} " if province else "")
+            + "GROUP BY v.code",
+            args,
+        ),
+        "by month": run(
+            f"SELECT {month} AS m, COUNT(*) FROM cases_case c {where} GROUP BY m ORDER BY m", args
+        ),
+        "social media": run(
+            "SELECT COUNT(*) FROM cases_case c WHERE EXISTS (SELECT 1 FROM "
+            "cases_case_violation_types t JOIN rules_violationtype v ON v.id = t.violationtype_id "
+            f"WHERE t.case_id = c.id AND v.social_media) {and_}",
+            args,
+        ),
+        "sanction levels": run(
+            "SELECT s.level, COUNT(*) FROM cases_case c JOIN rules_sanction s "
+            f"ON s.id = c.imposed_sanction_id {where} GROUP BY s.level",
+            args,
+        ),
+        "overdue": run(
+            "SELECT c.holder, COUNT(*) FROM cases_case c WHERE c.due_date < %s "
+            f"AND c.holder <> 'none' {and_} GROUP BY c.holder",
+            [today, *args],
+        ),
+    }  # fmt: skip
+
+
+def _measure(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from netral.core.scope import Scope
+    from netral.demo.seed import seed
+    from netral.insights.queries import SummaryFilter, summary
+    from netral.insights.seeding import seed_cases
+
+    call_command("migrate", verbosity=0)
+    call_command("load_regions", verbosity=0)
+    call_command("load_rules", verbosity=0)
+    seed()
+    log(f"{vendor}: seeding {args.cases:,} cases")
+    start = time.perf_counter()
+    seed_cases(args.cases)
+    seconds = time.perf_counter() - start
+    log(f"{vendor}: seeded in {seconds:.1f} s")
+    today = timezone.localdate()
+    caps = frozenset({"cases.view", "intake.view"})
+    scopes = {
+        "national": Scope(national=True, capabilities=caps),
+        "province 64": Scope(region_codes=frozenset({"64"}), capabilities=caps),
+    }
+    rows = []
+    for label, scope in scopes.items():
+        orm, sql = _orm(scope, today), _sql(vendor, scope, today)
+        for name in orm:
+            orm_ms, sql_ms = _time(orm[name], args.repeat), _time(sql[name], args.repeat)
+            rows.append({"scope": label, "query": name, "orm": orm_ms, "sql": sql_ms})
+        whole = _time(lambda s=scope: summary(s, SummaryFilter()), max(5, args.repeat // 4))
+        rows.append({"scope": label, "query": "whole dashboard", "orm": whole, "sql": None})
+    return {"database": vendor, "cases": args.cases, "seed_seconds": seconds, "rows": rows}
+
+
+def run_child(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
+    workdir = Path(tempfile.mkdtemp(prefix="netral-bench-"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "netral.settings"
+    os.environ["NETRAL_DEBUG"] = "1"
+    os.environ["NETRAL_VAR_DIR"] = str(workdir)
+    db_name = ""
+    if vendor == "sqlite":
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    else:
+        db_name = f"netral_bench_{os.getpid()}"
+        os.environ["DATABASE_URL"] = _create_postgres_database(args.postgres_url, db_name)
+    try:
+        return _measure(vendor, args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if db_name:
+            _drop_postgres_database(args.postgres_url, db_name)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def print_table(results: list[dict[str, Any]]) -> bool:
+    ok = True
+    header = (
+        f"{'database':<11} {'scope':<12} {'aggregate':<16} {'ORM p95':>9} {'SQL p95':>9} "
+        f"{'ratio':>6}  target"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        if "error" in r:
+            print(f"{r['database']:<11} {r['error']}")
+            ok = False
+            continue
+        for row in r["rows"]:
+            if row["sql"] is None:
+                print(
+                    f"{r['database']:<11} {row['scope']:<12} {row['query']:<16} "
+                    f"{row['orm']:>9.1f} {'':>9} {'':>6}  (all aggregates together)"
+                )
+                continue
+            ratio = row["orm"] / row["sql"] if row["sql"] else float("inf")
+            met = "met" if ratio <= TARGET_RATIO and row["orm"] < TARGET_MS else "MISSED"
+            print(
+                f"{r['database']:<11} {row['scope']:<12} {row['query']:<16} {row['orm']:>9.1f} "
+                f"{row['sql']:>9.1f} {ratio:>6.2f}  <= {TARGET_RATIO} and < {TARGET_MS:.0f} ms "
+                f"{met}"
+            )
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    )
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--_child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args._child:
+        print(RESULT_MARK + json.dumps(run_child(args._child, args)), flush=True)
+        return 0
+    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    load_before = _load()
+    results: list[dict[str, Any]] = []
+    for database in databases:
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            f"--cases={args.cases}",
+            f"--postgres-url={args.postgres_url}",
+            f"--repeat={args.repeat}",
+            f"--_child={database}",
+        ]
+        proc = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
+        marked = [
+            line[len(RESULT_MARK) :]
+            for line in proc.stdout.splitlines()
+            if line.startswith(RESULT_MARK)
+        ]
+        if proc.returncode != 0 or not marked:
+            results.append({"database": database, "error": f"exit {proc.returncode}"})
+        else:
+            results.append(json.loads(marked[-1]))
+    print()
+    print(f"Dashboard benchmark: {args.cases:,} cases; p95 of {args.repeat} runs, ms")
+    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {_load()} after")
+    print()
+    ok = print_table(results)
+    for r in results:
+        if "seed_seconds" in r:
+            print(f"{r['database']}: {r['cases']:,} cases loaded in {r['seed_seconds']:.1f} s")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
