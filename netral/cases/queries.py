@@ -111,7 +111,8 @@ def filtered(queryset: QuerySet[Case], f: CaseFilter, today: date | None = None)
 
 def overdue(queryset: QuerySet[Case], today: date | None = None) -> QuerySet[Case]:
     """Open cases past their due date (a closed case has none)."""
-    return queryset.filter(due_date__lt=today or timezone.localdate()).exclude(holder=Holder.NONE)
+    open_holders = [h for h in Holder.values if h != Holder.NONE]
+    return queryset.filter(due_date__lt=today or timezone.localdate(), holder__in=open_holders)
 
 
 def page_newest_first(

@@ -5,3 +5,12 @@ class InsightsConfig(AppConfig):
     name = "netral.insights"
     verbose_name = "Insights"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from netral.cases.models import Case
+        from netral.insights.rollup import case_changed
+
+        post_save.connect(case_changed, sender=Case, dispatch_uid="insights.rollup.save")
+        post_delete.connect(case_changed, sender=Case, dispatch_uid="insights.rollup.delete")

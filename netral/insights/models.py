@@ -68,3 +68,33 @@ class WeeklySummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id} {self.year}-W{self.week:02d}"
+
+
+class CaseStat(models.Model):
+    """Counts of cases per election and regency/city (the rollup dashboards read nationally):
+    one row per (election, regency, dimension, key). Recounted for a partition after every
+    change of its cases, and nightly."""
+
+    class Dimension(models.TextChoices):
+        STATE = "state", "state"
+        MONTH = "month", "month"
+        VIOLATION = "violation", "violation"
+        IMPOSED = "imposed", "imposed sanction level"
+        RECOMMENDED = "recommended", "recommended sanction level"
+        FLAG = "flag", "flag (social media, proven)"
+
+    election_id = models.BigIntegerField(null=True)
+    province_code = models.CharField(max_length=2)
+    regency_code = models.CharField(max_length=5)
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.CharField(max_length=40)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["dimension", "province_code"], name="stat_dim_province_idx"),
+            models.Index(fields=["election_id", "regency_code"], name="stat_partition_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election_id}/{self.regency_code} {self.dimension}={self.key}: {self.n}"

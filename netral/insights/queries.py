@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, OuterRef, QuerySet
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from netral.cases.models import Case, State
 from netral.cases.queries import follow_up, overdue, visible_cases
 from netral.core.scope import Scope
+from netral.insights.models import CaseStat
 from netral.intake.models import Report
 from netral.intake.queries import visible_reports
 from netral.rules.models import Election, ViolationType
@@ -90,36 +91,86 @@ def _counts(queryset: Any, field: str) -> dict[Any, int]:
     return dict(queryset.values_list(field).annotate(n=Count("id")).order_by())
 
 
+def stats(scope: Scope, f: SummaryFilter) -> QuerySet[CaseStat] | None:
+    """The rollup rows for this scope and filter, or None when only live counts can answer
+    (a date range, an agency-scoped role, a district)."""
+    if f.start or f.end or scope.agency_ids or scope.sees_nothing:
+        return None
+    queryset = CaseStat.objects.all()
+    if f.election is not None:
+        queryset = queryset.filter(election_id=f.election.pk)
+    condition = Q()
+    for code in [f.region] if f.region else []:
+        if len(code) == 2:
+            condition &= Q(province_code=code)
+        elif len(code) == 5:
+            condition &= Q(regency_code=code)
+        else:
+            return None
+    if not scope.national:
+        within = Q(pk__in=[])
+        for code in scope.region_codes:
+            if len(code) == 2:
+                within |= Q(province_code=code)
+            elif len(code) == 5:
+                within |= Q(regency_code=code)
+            else:
+                return None
+        condition &= within
+    return queryset.filter(condition)
+
+
+def _sums(queryset: QuerySet[CaseStat], dimension: str, field: str = "key") -> dict[str, int]:
+    return dict(
+        queryset.filter(dimension=dimension).values_list(field).annotate(total=Sum("n")).order_by()
+    )
+
+
 def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
-    """Everything a dashboard shows, as plain data (also the API's answer)."""
+    """Everything a dashboard shows, as plain data (also the API's answer). Counts come from
+    the rollup (``CaseStat``) where it can answer, else from the cases themselves; overdue
+    counts and follow-up are always live."""
     qs = cases(scope, f)
-    by_state = _counts(qs, "state")
-    total = sum(by_state.values())
     region_field = "regency_code" if len(f.region) == 2 else "province_code"
     if not f.region and not scope.national and scope.region_codes:
         codes = sorted(scope.region_codes)
         region_field = "regency_code" if all(len(c) == 2 for c in codes) else "region_id"
-    by_region = _counts(qs, region_field)
-    through = Case.violation_types.through
-    links = through.objects.all()
-    if qs.query.has_filters():
-        links = links.filter(case_id__in=qs.values("pk"))
-    by_violation = dict(links.values_list("violationtype__code").annotate(n=Count("id")).order_by())
-    social = qs.filter(
-        Exists(through.objects.filter(case_id=OuterRef("pk"), violationtype__social_media=True))
-    ).count()
-    by_month = dict(
-        qs.annotate(month=month_of("registered_on"))
-        .values_list("month")
-        .annotate(n=Count("id"))
-        .order_by("month")
-    )
-    proven = qs.filter(recommended_on__isnull=False).count()
+    rolled = stats(scope, f)
+    if rolled is not None and region_field != "region_id":
+        by_state = _sums(rolled, "state")
+        by_region = _sums(rolled, "state", region_field)
+        by_violation = _sums(rolled, "violation")
+        by_month = dict(sorted(_sums(rolled, "month").items()))
+        flags = _sums(rolled, "flag")
+        social, proven = flags.get("social", 0), flags.get("proven", 0)
+        imposed = _sums(rolled, "imposed")
+        recommended = _sums(rolled, "recommended")
+    else:
+        by_state = _counts(qs, "state")
+        by_region = _counts(qs, region_field)
+        through = Case.violation_types.through
+        links = through.objects.all()
+        if qs.query.has_filters():
+            links = links.filter(case_id__in=qs.values("pk"))
+        by_violation = dict(
+            links.values_list("violationtype__code").annotate(n=Count("id")).order_by()
+        )
+        social = qs.filter(
+            Exists(through.objects.filter(case_id=OuterRef("pk"), violationtype__social_media=True))
+        ).count()
+        by_month = dict(
+            qs.annotate(month=month_of("registered_on"))
+            .values_list("month")
+            .annotate(n=Count("id"))
+            .order_by("month")
+        )
+        proven = qs.filter(recommended_on__isnull=False).count()
+        imposed = _counts(qs.filter(imposed_sanction__isnull=False), "imposed_sanction__level")
+        recommended = _counts(
+            qs.filter(recommended_sanction__isnull=False), "recommended_sanction__level"
+        )
+    total = sum(by_state.values())
     concluded = proven + by_state.get(State.NOT_VIOLATION, 0)
-    imposed = _counts(qs.filter(imposed_sanction__isnull=False), "imposed_sanction__level")
-    recommended = _counts(
-        qs.filter(recommended_sanction__isnull=False), "recommended_sanction__level"
-    )
     late = _counts(overdue(qs), "holder")
     rq = reports(scope, f)
     reports_by_status = _counts(rq, "status")

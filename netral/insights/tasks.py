@@ -48,3 +48,11 @@ def weekly_summaries() -> int:
     from netral.insights.summaries import send_weekly
 
     return send_weekly()
+
+
+@task()
+def refresh_rollup() -> int:
+    """Nightly safety net: recount every partition of the dashboard rollup."""
+    from netral.insights.rollup import refresh_all
+
+    return refresh_all()

@@ -6,9 +6,15 @@ import re
 
 import pytest
 
-from netral.demo.cases import seed_cases
+from netral.demo.cases import seed_cases as seed_demo_cases
+from netral.insights.rollup import refresh_all
 
 pytestmark = pytest.mark.django_db
+
+
+def seed_cases():
+    seed_demo_cases()
+    refresh_all()  # after commit in real life; tests never commit
 
 
 def test_dashboard_counts_within_the_jurisdiction_and_drills_down(as_user):
@@ -43,3 +49,39 @@ def test_summary_api_matches_the_dashboard(as_user):
     bad = as_user("analis.bkn").get("/api/v1/insights/summary?election=nope")
     assert bad.status_code == 422
     assert as_user("kadis.kukar").get("/api/v1/insights/summary").status_code == 403
+
+
+def test_the_rollup_answers_exactly_what_the_cases_say(personas, monkeypatch):
+    from netral.accounts.queries import scope_for
+    from netral.insights import queries
+    from netral.insights.queries import SummaryFilter, summary
+
+    seed_cases()
+    for username in ("analis.bkn", "bawaslu.kaltim", "bawaslu.kukar"):
+        scope = scope_for(personas[username])
+        rolled = summary(scope, SummaryFilter())
+        monkeypatch.setattr(queries, "stats", lambda scope, f: None)
+        live = summary(scope, SummaryFilter())
+        monkeypatch.undo()
+        assert rolled["cases"] == live["cases"], username
+
+
+def test_a_transition_recounts_its_partition_after_commit(
+    personas, django_capture_on_commit_callbacks
+):
+    from netral.accounts.queries import scope_for
+    from netral.cases.models import Case
+    from netral.cases.services import perform
+    from netral.insights.queries import SummaryFilter, summary
+
+    seed_cases()
+    case = Case.objects.get(state="registered")
+    user = personas["bawaslu.kukar"]
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(
+            case_id=case.pk, name="start_study", actor=user, scope=scope_for(user),
+            version=case.version,
+        )  # fmt: skip
+    states = summary(scope_for(user), SummaryFilter())["cases"]["by_state"]
+    assert "registered" not in states
+    assert states["under_study"] == 2

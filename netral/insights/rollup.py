@@ -1,0 +1,155 @@
+"""Keeping ``CaseStat`` true: a partition (election, regency/city) is recounted from its cases
+(a few thousand at most) after any change to them, and everything nightly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import CharField, Count, Exists, OuterRef, Q
+from django.db.models.functions import Cast, Substr
+
+from netral.cases.models import Case
+from netral.insights.models import CaseStat
+
+Partition = tuple[int | None, str]
+
+
+def _election(election_id: int | None, prefix: str = "") -> Q:
+    if election_id is None:
+        return Q(**{f"{prefix}election_id__isnull": True})
+    return Q(**{f"{prefix}election_id": election_id})
+
+
+def _rows(election_id: int | None, regency: str, province: str) -> list[CaseStat]:
+    cases = Case.objects.filter(_election(election_id), regency_code=regency)
+    out: list[CaseStat] = []
+
+    def add(dimension: str, pairs: Iterable[tuple[Any, int]]) -> None:
+        for key, n in pairs:
+            if n:
+                out.append(
+                    CaseStat(
+                        election_id=election_id,
+                        province_code=province,
+                        regency_code=regency,
+                        dimension=dimension,
+                        key=str(key or ""),
+                        n=n,
+                    )
+                )
+
+    def grouped(queryset: Any, field: Any) -> Any:
+        return queryset.values_list(field).annotate(c=Count("id")).order_by()
+
+    add("state", grouped(cases, "state"))
+    month = Substr(Cast("registered_on", CharField()), 1, 7)
+    add("month", cases.annotate(m=month).values_list("m").annotate(c=Count("id")).order_by())
+    through = Case.violation_types.through.objects.filter(
+        _election(election_id, "case__"), case__regency_code=regency
+    )
+    add("violation", grouped(through, "violationtype__code"))
+    add("imposed", grouped(cases.filter(imposed_sanction__isnull=False), "imposed_sanction__level"))
+    add(
+        "recommended",
+        grouped(cases.filter(recommended_sanction__isnull=False), "recommended_sanction__level"),
+    )
+    social = Exists(
+        Case.violation_types.through.objects.filter(
+            case_id=OuterRef("pk"), violationtype__social_media=True
+        )
+    )
+    flags = cases.aggregate(
+        social=Count("id", filter=Q(social)),
+        proven=Count("id", filter=Q(recommended_on__isnull=False)),
+    )
+    add("flag", [("social", flags["social"]), ("proven", flags["proven"])])
+    return out
+
+
+def refresh(partitions: Iterable[Partition]) -> int:
+    written = 0
+    for election_id, regency in set(partitions):
+        if not regency:
+            continue
+        rows = _rows(election_id, regency, regency[:2])
+        with transaction.atomic():
+            CaseStat.objects.filter(_election(election_id), regency_code=regency).delete()
+            CaseStat.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
+    return written
+
+
+def refresh_all() -> int:
+    """Recount every partition at once: one grouped query per dimension over all cases."""
+    month = Substr(Cast("registered_on", CharField()), 1, 7)
+    cases = Case.objects.exclude(regency_code="")
+    through = Case.violation_types.through.objects.exclude(case__regency_code="")
+    social = Exists(
+        Case.violation_types.through.objects.filter(
+            case_id=OuterRef("pk"), violationtype__social_media=True
+        )
+    )
+    queries: list[tuple[str, Any, Any]] = [
+        ("state", cases, "state"),
+        ("month", cases.annotate(m=month), "m"),
+        ("violation", through, "violationtype__code"),
+        ("imposed", cases.filter(imposed_sanction__isnull=False), "imposed_sanction__level"),
+        (
+            "recommended",
+            cases.filter(recommended_sanction__isnull=False),
+            "recommended_sanction__level",
+        ),
+    ]
+    rows: list[CaseStat] = []
+    for dimension, queryset, field in queries:
+        prefix = "case__" if dimension == "violation" else ""
+        grouped = (
+            queryset.values_list(f"{prefix}election_id", f"{prefix}regency_code", field)
+            .annotate(c=Count("pk"))
+            .order_by()
+        )
+        rows += [
+            CaseStat(
+                election_id=election_id,
+                province_code=regency[:2],
+                regency_code=regency,
+                dimension=dimension,
+                key=str(key or ""),
+                n=n,
+            )
+            for election_id, regency, key, n in grouped
+            if n
+        ]
+    flags = (
+        cases.values_list("election_id", "regency_code")
+        .annotate(
+            social=Count("id", filter=Q(social)),
+            proven=Count("id", filter=Q(recommended_on__isnull=False)),
+        )
+        .order_by()
+    )
+    for election_id, regency, social_n, proven_n in flags:
+        for key, n in (("social", social_n), ("proven", proven_n)):
+            if n:
+                rows.append(
+                    CaseStat(
+                        election_id=election_id,
+                        province_code=regency[:2],
+                        regency_code=regency,
+                        dimension="flag",
+                        key=key,
+                        n=n,
+                    )
+                )
+    with transaction.atomic():
+        CaseStat.objects.all().delete()
+        CaseStat.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def case_changed(sender: Any, instance: Case, **kwargs: Any) -> None:
+    """``post_save``/``post_delete`` of a case: recount its partition once the change commits."""
+    partition = (instance.election_id, instance.regency_code)
+    transaction.on_commit(lambda: refresh([partition]))
