@@ -111,8 +111,8 @@ def filtered(queryset: QuerySet[Case], f: CaseFilter, today: date | None = None)
 
 def overdue(queryset: QuerySet[Case], today: date | None = None) -> QuerySet[Case]:
     """Open cases past their due date (a closed case has none)."""
-    open_holders = [h for h in Holder.values if h != Holder.NONE]
-    return queryset.filter(due_date__lt=today or timezone.localdate(), holder__in=open_holders)
+    # "holder <> 'none'" (not an IN list): the planner then starts from the jurisdiction's index.
+    return queryset.filter(due_date__lt=today or timezone.localdate()).exclude(holder=Holder.NONE)
 
 
 def page_newest_first(
