@@ -24,14 +24,10 @@ independent of the total number of cases (run two sizes: ``--cases 100000,100000
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -41,15 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.import_civil_servants import (  # noqa: E402
-    DEFAULT_POSTGRES_URL,
-    _create_postgres_database,
-    _drop_postgres_database,
-    _load,
-    log,
-)
+from bench.harness import database, percentile, report, run_child  # noqa: E402
+from bench.import_civil_servants import DEFAULT_POSTGRES_URL, _load, log  # noqa: E402
 
-RESULT_MARK = "BENCH-RESULT "
 TARGET_MS = 30.0
 PAGE = 25
 COLUMNS = [
@@ -58,11 +48,6 @@ COLUMNS = [
     "registered_at", "track", "rule_versions", "due_date", "warnings_sent", "state_event",
     "imported", "version",
 ]  # fmt: skip
-
-
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _insert(vendor: str, table: str, columns: list[str], rows: Any) -> None:
@@ -153,7 +138,7 @@ def _time(fn: Any, repeat: int) -> tuple[float, float, int]:
         start = time.perf_counter()
         size = fn()
         samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), _percentile(samples, 0.95), size
+    return statistics.median(samples), percentile(samples, 0.95), size
 
 
 def _measure(vendor: str, cases: int, args: argparse.Namespace) -> dict[str, Any]:
@@ -211,28 +196,6 @@ def _measure(vendor: str, cases: int, args: argparse.Namespace) -> dict[str, Any
     return {"database": vendor, "total": cases, "seed_seconds": seconds, "rows": rows}
 
 
-def run_child(vendor: str, cases: int, args: argparse.Namespace) -> dict[str, Any]:
-    workdir = Path(tempfile.mkdtemp(prefix="netral-bench-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "netral.settings"
-    os.environ["NETRAL_DEBUG"] = "1"
-    os.environ["NETRAL_VAR_DIR"] = str(workdir)
-    db_name = ""
-    if vendor == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    else:
-        db_name = f"netral_bench_{os.getpid()}"
-        os.environ["DATABASE_URL"] = _create_postgres_database(args.postgres_url, db_name)
-    try:
-        return _measure(vendor, cases, args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if db_name:
-            _drop_postgres_database(args.postgres_url, db_name)
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
 def print_table(results: list[dict[str, Any]]) -> bool:
     ok = True
     header = (
@@ -269,34 +232,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(n) for n in str(args.cases).split(",") if n.strip()]
     if args._child:
-        print(RESULT_MARK + json.dumps(run_child(args._child, sizes[0], args)), flush=True)
+        with database(args._child, args.postgres_url):
+            report(_measure(args._child, sizes[0], args))
         return 0
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     load_before = _load()
     results: list[dict[str, Any]] = []
-    for database in databases:
+    for vendor in databases:
         for size in sizes:
-            command = [
-                sys.executable,
-                str(Path(__file__).resolve()),
+            arguments = [
                 f"--cases={size}",
                 f"--postgres-url={args.postgres_url}",
                 f"--repeat={args.repeat}",
                 f"--seed={args.seed}",
-                f"--_child={database}",
             ]
-            proc = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
-            marked = [
-                line[len(RESULT_MARK) :]
-                for line in proc.stdout.splitlines()
-                if line.startswith(RESULT_MARK)
-            ]
-            if proc.returncode != 0 or not marked:
-                results.append(
-                    {"database": database, "total": size, "error": f"exit {proc.returncode}"}
-                )
-            else:
-                results.append(json.loads(marked[-1]))
+            result = run_child(__file__, vendor, arguments)
+            result.setdefault("total", size)
+            results.append(result)
     print()
     print(f"Case list benchmark: {', '.join(f'{n:,}' for n in sizes)} cases; {args.repeat} runs")
     print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {_load()} after")

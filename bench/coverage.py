@@ -18,14 +18,10 @@ under 200 ms for the country, on both databases.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -34,21 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.import_civil_servants import (  # noqa: E402
-    DEFAULT_POSTGRES_URL,
-    _create_postgres_database,
-    _drop_postgres_database,
-    _load,
-    log,
-)
+from bench.harness import database, percentile, report, run_child  # noqa: E402
+from bench.import_civil_servants import DEFAULT_POSTGRES_URL, _load, log  # noqa: E402
 
-RESULT_MARK = "BENCH-RESULT "
 TARGETS = {"province": 50.0, "country": 200.0}
-
-
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _insert(vendor: str, table: str, columns: list[str], rows: Any) -> None:
@@ -280,35 +265,13 @@ def _measure(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
         totals = outcome.as_dict()
         result[label] = {
             "p50": statistics.median(samples),
-            "p95": _percentile(samples, 0.95),
+            "p95": percentile(samples, 0.95),
             "agencies": totals["agencies"],
             "servants": totals["civil_servants"],
             "pacts": totals["heads_with_pact"],
             "pledged": totals["pledged"],
         }
     return result
-
-
-def run_child(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
-    workdir = Path(tempfile.mkdtemp(prefix="netral-bench-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "netral.settings"
-    os.environ["NETRAL_DEBUG"] = "1"
-    os.environ["NETRAL_VAR_DIR"] = str(workdir)
-    db_name = ""
-    if vendor == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    else:
-        db_name = f"netral_bench_{os.getpid()}"
-        os.environ["DATABASE_URL"] = _create_postgres_database(args.postgres_url, db_name)
-    try:
-        return _measure(vendor, args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if db_name:
-            _drop_postgres_database(args.postgres_url, db_name)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def print_table(results: list[dict[str, Any]]) -> bool:
@@ -350,33 +313,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--_child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args._child:
-        print(RESULT_MARK + json.dumps(run_child(args._child, args)), flush=True)
+        with database(args._child, args.postgres_url):
+            report(_measure(args._child, args))
         return 0
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     load_before = _load()
     results: list[dict[str, Any]] = []
-    for database in databases:
-        command = [
-            sys.executable,
-            str(Path(__file__).resolve()),
+    for vendor in databases:
+        arguments = [
             f"--servants={args.servants}",
             f"--pacts={args.pacts}",
             f"--pledges={args.pledges}",
             f"--postgres-url={args.postgres_url}",
             f"--repeat={args.repeat}",
             f"--seed={args.seed}",
-            f"--_child={database}",
         ]
-        proc = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
-        marked = [
-            line[len(RESULT_MARK) :]
-            for line in proc.stdout.splitlines()
-            if line.startswith(RESULT_MARK)
-        ]
-        if proc.returncode != 0 or not marked:
-            results.append({"database": database, "error": f"exit {proc.returncode}"})
-        else:
-            results.append(json.loads(marked[-1]))
+        results.append(run_child(__file__, vendor, arguments))
     print()
     print(
         f"Commitment coverage benchmark: {args.servants:,} civil servants, {args.pacts:,} pacts, "

@@ -18,12 +18,8 @@ the load, as autovacuum would have done. Targets of the issue: ratio at most 1.5
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -32,22 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.import_civil_servants import (  # noqa: E402
-    DEFAULT_POSTGRES_URL,
-    _create_postgres_database,
-    _drop_postgres_database,
-    _load,
-    log,
-)
+from bench.harness import database, percentile, report, run_child  # noqa: E402
+from bench.import_civil_servants import DEFAULT_POSTGRES_URL, _load, log  # noqa: E402
 
-RESULT_MARK = "BENCH-RESULT "
 TARGET_MS = 100.0
 TARGET_RATIO = 1.5
-
-
-def _p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def _time(fn: Any, repeat: int) -> float:
@@ -57,7 +42,7 @@ def _time(fn: Any, repeat: int) -> float:
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-    return _p95(samples)
+    return percentile(samples, 0.95)
 
 
 def _orm(scope: Any, today: Any) -> dict[str, Any]:
@@ -169,28 +154,6 @@ def _measure(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
     return {"database": vendor, "cases": args.cases, "seed_seconds": seconds, "rows": rows}
 
 
-def run_child(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
-    workdir = Path(tempfile.mkdtemp(prefix="netral-bench-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "netral.settings"
-    os.environ["NETRAL_DEBUG"] = "1"
-    os.environ["NETRAL_VAR_DIR"] = str(workdir)
-    db_name = ""
-    if vendor == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    else:
-        db_name = f"netral_bench_{os.getpid()}"
-        os.environ["DATABASE_URL"] = _create_postgres_database(args.postgres_url, db_name)
-    try:
-        return _measure(vendor, args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if db_name:
-            _drop_postgres_database(args.postgres_url, db_name)
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
 def print_table(results: list[dict[str, Any]]) -> bool:
     ok = True
     header = (
@@ -232,30 +195,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--_child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args._child:
-        print(RESULT_MARK + json.dumps(run_child(args._child, args)), flush=True)
+        with database(args._child, args.postgres_url):
+            report(_measure(args._child, args))
         return 0
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     load_before = _load()
     results: list[dict[str, Any]] = []
-    for database in databases:
-        command = [
-            sys.executable,
-            str(Path(__file__).resolve()),
+    for vendor in databases:
+        arguments = [
             f"--cases={args.cases}",
             f"--postgres-url={args.postgres_url}",
             f"--repeat={args.repeat}",
-            f"--_child={database}",
         ]
-        proc = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
-        marked = [
-            line[len(RESULT_MARK) :]
-            for line in proc.stdout.splitlines()
-            if line.startswith(RESULT_MARK)
-        ]
-        if proc.returncode != 0 or not marked:
-            results.append({"database": database, "error": f"exit {proc.returncode}"})
-        else:
-            results.append(json.loads(marked[-1]))
+        results.append(run_child(__file__, vendor, arguments))
     print()
     print(f"Dashboard benchmark: {args.cases:,} cases; p95 of {args.repeat} runs, ms")
     print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {_load()} after")
