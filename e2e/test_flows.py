@@ -114,7 +114,7 @@ def test_switch_language_to_english_and_back(page: Page) -> None:
 
 def _search(page: Page, query: str) -> None:
     page.locator("#q").fill(query)
-    main_submit(page).click()
+    page.locator("main form.search button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/registri/\?q={re.escape(query.replace(' ', '+'))}$"))
 
 
