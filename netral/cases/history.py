@@ -25,7 +25,7 @@ from netral.cases import workflow
 from netral.cases.models import Accused, Case, CaseEvent, State
 from netral.cases.services import region_codes, start_deadline
 from netral.core import audit
-from netral.registry.importing import ImportFileError, RowIssue, read_rows
+from netral.registry.importing import ImportFileError, RowIssue, map_header, read_rows
 from netral.registry.models import Agency, CivilServant, Office
 from netral.registry.queries import ppk_on
 from netral.rules.models import Election, Sanction, ViolationType
@@ -100,22 +100,6 @@ class HistoryResult:
     imported: int = 0
     rejected: int = 0
     issues: list[RowIssue] = field(default_factory=list)
-
-
-def _map(header: list[str]) -> dict[str, int]:
-    wanted = {alias: canonical for canonical, aliases in COLUMNS.items() for alias in aliases}
-    mapping: dict[str, int] = {}
-    for index, title in enumerate(header):
-        canonical = wanted.get(title.strip().lower().replace(" ", "_"))
-        if canonical and canonical not in mapping:
-            mapping[canonical] = index
-    missing = [c for c in REQUIRED if c not in mapping]
-    if missing:
-        raise ImportFileError(
-            _("Required columns are missing: %(columns)s. See the README for the columns.")
-            % {"columns": ", ".join(missing)}
-        )
-    return mapping
 
 
 class Lookups:
@@ -331,7 +315,7 @@ def import_history(
 ) -> HistoryResult:
     """Import every valid row; return the count and the issues of the others."""
     header, rows, _estimate = read_rows(path, original_name)
-    mapping = _map(header)
+    mapping = map_header(header, COLUMNS, REQUIRED)
     lookups = Lookups()
     result = HistoryResult()
     for offset, raw in enumerate(rows):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -160,15 +160,22 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[list[str]], int]:
     return header, rows(), max(0, (sheet.max_row or 1) - 1)
 
 
-def map_header(header: Sequence[str]) -> dict[str, int]:
-    """Canonical column name -> index; raises when a required column is missing."""
-    wanted = {alias: canonical for canonical, aliases in COLUMNS.items() for alias in aliases}
+def map_header(
+    header: Sequence[str],
+    columns: Mapping[str, Sequence[str]] | None = None,
+    required: Sequence[str] | None = None,
+) -> dict[str, int]:
+    """Canonical column name -> index; raises when a required column is missing. The columns
+    (canonical name -> accepted titles) default to the civil-servant import's."""
+    columns = COLUMNS if columns is None else columns
+    required = REQUIRED if required is None else required
+    wanted = {alias: canonical for canonical, aliases in columns.items() for alias in aliases}
     mapping: dict[str, int] = {}
     for index, title in enumerate(header):
         canonical = wanted.get(title.strip().lower().replace(" ", "_"))
         if canonical and canonical not in mapping:
             mapping[canonical] = index
-    missing = [c for c in REQUIRED if c not in mapping]
+    missing = [c for c in required if c not in mapping]
     if missing:
         raise ImportFileError(
             _("Required columns are missing: %(columns)s. See the README for the columns.")
