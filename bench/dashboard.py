@@ -48,10 +48,9 @@ def _time(fn: Any, repeat: int) -> float:
 def _orm(scope: Any, today: Any) -> dict[str, Any]:
     """The aggregates as ``netral.insights.queries.summary`` runs them: from the rollup
     (``CaseStat``), and the overdue counts live from the cases."""
-    from django.db.models import Count
 
     from netral.cases.queries import overdue
-    from netral.insights.queries import SummaryFilter, _sums, cases, stats
+    from netral.insights.queries import SummaryFilter, _counts, _sums, cases, stats
 
     rolled = stats(scope, SummaryFilter())
     assert rolled is not None
@@ -64,9 +63,7 @@ def _orm(scope: Any, today: Any) -> dict[str, Any]:
         "by month": lambda: _sums(rolled, "month"),
         "social, proven": lambda: _sums(rolled, "flag"),
         "sanction levels": lambda: _sums(rolled, "imposed"),
-        "overdue (live)": lambda: dict(
-            overdue(qs, today).values_list("holder").annotate(n=Count("id")).order_by()
-        ),
+        "overdue (live)": lambda: _counts(overdue(qs, today), "holder"),
     }
 
 

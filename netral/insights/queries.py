@@ -88,7 +88,8 @@ def reports(scope: Scope, f: SummaryFilter) -> QuerySet[Report]:
 
 
 def _counts(queryset: Any, field: str) -> dict[Any, int]:
-    return dict(queryset.values_list(field).annotate(n=Count("id")).order_by())
+    # COUNT(*), not COUNT(id): an index-only scan can answer it without reading the rows.
+    return dict(queryset.values_list(field).annotate(n=Count("*")).order_by())
 
 
 def stats(scope: Scope, f: SummaryFilter) -> QuerySet[CaseStat] | None:
