@@ -144,6 +144,12 @@ class Case(models.Model):
             models.Index(fields=["election", "state"], name="case_election_idx"),
             models.Index(fields=["state", "id"], name="case_state_idx"),
             models.Index(fields=["registered_on"], name="case_registered_idx"),
+            # Recommendations still open, by their PPK deadline (the follow-up's "overdue").
+            models.Index(
+                fields=["ppk_due_date"],
+                name="case_ppk_open_idx",
+                condition=models.Q(decided_on__isnull=True, recommended_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

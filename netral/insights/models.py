@@ -75,18 +75,12 @@ class CaseStat(models.Model):
     one row per (election, regency, dimension, key). Recounted for a partition after every
     change of its cases, and nightly."""
 
-    class Dimension(models.TextChoices):
-        STATE = "state", "state"
-        MONTH = "month", "month"
-        VIOLATION = "violation", "violation"
-        IMPOSED = "imposed", "imposed sanction level"
-        RECOMMENDED = "recommended", "recommended sanction level"
-        FLAG = "flag", "flag (social media, proven)"
-
     election_id = models.BigIntegerField(null=True)
+    # Dimensions: state, month, violation, imposed, recommended, flag, and the follow-up of
+    # recommendations per PPK (fu_received, fu_in_time, fu_late, fu_open; key = PPK id).
     province_code = models.CharField(max_length=2)
     regency_code = models.CharField(max_length=5)
-    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    dimension = models.CharField(max_length=12)
     key = models.CharField(max_length=40)
     n = models.PositiveIntegerField(default=0)
 

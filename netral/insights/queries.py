@@ -127,6 +127,42 @@ def _sums(queryset: QuerySet[CaseStat], dimension: str, field: str = "key") -> d
     )
 
 
+def rolled_follow_up(rolled: QuerySet[CaseStat], qs: QuerySet[Case]) -> list[dict[str, Any]]:
+    """Follow-up per PPK from the rollup; "open and overdue" counted live (partial index)."""
+    from netral.registry.models import PPKAppointment
+
+    parts = {name: _sums(rolled, f"fu_{name}") for name in ("received", "in_time", "late", "open")}
+    overdue_open = {
+        str(k or ""): n
+        for k, n in qs.filter(
+            recommended_on__isnull=False,
+            decided_on__isnull=True,
+            ppk_due_date__lt=timezone.localdate(),
+        )
+        .values_list("ppk_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    }
+    keys = set(parts["received"])
+    ids = [int(k) for k in keys if k.isdigit()]
+    labels = {
+        str(p.pk): f"{p.title or '-'} ({p.name or '-'})"
+        for p in PPKAppointment.objects.filter(pk__in=ids)
+    }
+    rows = [
+        {
+            "ppk": labels.get(key, "- (-)"),
+            "received": parts["received"].get(key, 0),
+            "in_time": parts["in_time"].get(key, 0),
+            "late": parts["late"].get(key, 0),
+            "open": parts["open"].get(key, 0),
+            "open_overdue": overdue_open.get(key, 0),
+        }
+        for key in keys
+    ]
+    return sorted(rows, key=lambda r: (-r["open_overdue"], -r["late"], r["ppk"]))
+
+
 def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
     """Everything a dashboard shows, as plain data (also the API's answer). Counts come from
     the rollup (``CaseStat``) where it can answer, else from the cases themselves; overdue
@@ -177,7 +213,21 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
     reports_by_status = _counts(rq, "status")
     report_total = sum(reports_by_status.values())
     report_social = rq.filter(violation_type__social_media=True).count()
-    follow = follow_up(scope, by="ppk", election=f.election.slug if f.election else "")
+    if rolled is not None and region_field != "region_id":
+        follow_rows = rolled_follow_up(rolled, qs)
+    else:
+        follow = follow_up(scope, by="ppk", election=f.election.slug if f.election else "")
+        follow_rows = [
+            {
+                "ppk": r.label,
+                "received": r.received,
+                "in_time": r.in_time,
+                "late": r.late,
+                "open": r.open,
+                "open_overdue": r.open_overdue,
+            }
+            for r in follow
+        ]
     names = dict(ViolationType.objects.values_list("code", "name_id"))
     return {
         "cases": {
@@ -202,16 +252,6 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
             "social_media": report_social,
             "social_media_share": round(report_social / report_total, 4) if report_total else 0.0,
         },
-        "follow_up": [
-            {
-                "ppk": r.label,
-                "received": r.received,
-                "in_time": r.in_time,
-                "late": r.late,
-                "open": r.open,
-                "open_overdue": r.open_overdue,
-            }
-            for r in follow
-        ],
+        "follow_up": follow_rows,
         "violation_names": names,
     }

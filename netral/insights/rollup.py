@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import CharField, Count, Exists, OuterRef, Q
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Cast, Substr
 
 from netral.cases.models import Case
@@ -60,12 +60,26 @@ def _rows(election_id: int | None, regency: str, province: str) -> list[CaseStat
             case_id=OuterRef("pk"), violationtype__social_media=True
         )
     )
+    recommended_cases = cases.filter(recommended_on__isnull=False)
+    for dimension, queryset in _follow_up(recommended_cases).items():
+        add(dimension, grouped(queryset, "ppk_id"))
     flags = cases.aggregate(
         social=Count("id", filter=Q(social)),
         proven=Count("id", filter=Q(recommended_on__isnull=False)),
     )
     add("flag", [("social", flags["social"]), ("proven", flags["proven"])])
     return out
+
+
+def _follow_up(recommended: Any) -> dict[str, Any]:
+    """Recommendations per PPK: received, decided in time, decided late, still open."""
+    decided = recommended.filter(decided_on__isnull=False)
+    return {
+        "fu_received": recommended,
+        "fu_in_time": decided.filter(decided_on__lte=F("ppk_due_date")),
+        "fu_late": decided.filter(decided_on__gt=F("ppk_due_date")),
+        "fu_open": recommended.filter(decided_on__isnull=True),
+    }
 
 
 def refresh(partitions: Iterable[Partition]) -> int:
@@ -101,6 +115,10 @@ def refresh_all() -> int:
             cases.filter(recommended_sanction__isnull=False),
             "recommended_sanction__level",
         ),
+    ]
+    queries += [
+        (dimension, queryset, "ppk_id")
+        for dimension, queryset in _follow_up(cases.filter(recommended_on__isnull=False)).items()
     ]
     rows: list[CaseStat] = []
     for dimension, queryset, field in queries:

@@ -64,6 +64,7 @@ def test_the_rollup_answers_exactly_what_the_cases_say(personas, monkeypatch):
         live = summary(scope, SummaryFilter())
         monkeypatch.undo()
         assert rolled["cases"] == live["cases"], username
+        assert rolled["follow_up"] == live["follow_up"], username
 
 
 def test_a_transition_recounts_its_partition_after_commit(
