@@ -146,7 +146,7 @@ class Case(models.Model):
             models.Index(fields=["registered_on"], name="case_registered_idx"),
             # Recommendations still open, by their PPK deadline (the follow-up's "overdue").
             models.Index(
-                fields=["ppk_due_date"],
+                fields=["ppk_due_date", "ppk"],
                 name="case_ppk_open_idx",
                 condition=models.Q(decided_on__isnull=True, recommended_on__isnull=False),
             ),
