@@ -282,6 +282,8 @@ EMAIL_HOST = env_str("NETRAL_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("NETRAL_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("NETRAL_FROM_EMAIL", "Netral <netral@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# How long the public transparency counts are shared through the cache before a recount.
+NETRAL_PUBLIC_STATS_SECONDS = env_int("NETRAL_PUBLIC_STATS_SECONDS", 0 if TESTING else 300)
 # How long an export's download link works.
 NETRAL_EXPORT_HOURS = env_int("NETRAL_EXPORT_HOURS", 24)
 # The address links in e-mails and letters point to.

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -99,26 +101,39 @@ def _aggregate(queryset: Any, field: str) -> dict[str, list[int]]:
     return {row[0]: list(row[1:]) for row in counts.order_by() if row[0]}
 
 
-def statistics(election: Election, region: str = "") -> list[Table]:
-    """The public tables of an election: by area (provinces, or a province's regencies and
-    cities) and by violation type."""
+def counts(
+    election: Election, region: str = ""
+) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The raw counts behind the public tables, shared through the cache for a few minutes:
+    the page is public, and at millions of cases each count reads them all."""
+    key = f"netral:transparency:{election.pk}:{region[:2]}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     cases = Case.objects.filter(election=election)
     if region:
         cases = cases.filter(province_code=region[:2])
-    area_field = "regency_code" if region else "province_code"
-    by_area = _aggregate(cases, area_field)
-    names = dict(Region.objects.filter(code__in=list(by_area)).values_list("code", "name"))
-    area_rows = sorted(by_area)
+    by_area = _aggregate(cases, "regency_code" if region else "province_code")
     through = Case.violation_types.through.objects.filter(case__in=cases.values("pk"))
     by_type: dict[str, list[int]] = {}
-    counts = through.values_list("violationtype__code").annotate(
+    grouped = through.values_list("violationtype__code").annotate(
         **{
-            key: Count("pk", filter=_prefixed(condition, "case__"))
-            for key, _label, condition in OUTCOMES
+            name: Count("pk", filter=_prefixed(condition, "case__"))
+            for name, _label, condition in OUTCOMES
         }
     )
-    for row in counts.order_by():
+    for row in grouped.order_by():
         by_type[row[0]] = list(row[1:])
+    cache.set(key, (by_area, by_type), settings.NETRAL_PUBLIC_STATS_SECONDS)
+    return by_area, by_type
+
+
+def statistics(election: Election, region: str = "") -> list[Table]:
+    """The public tables of an election: by area (provinces, or a province's regencies and
+    cities) and by violation type."""
+    by_area, by_type = counts(election, region)
+    names = dict(Region.objects.filter(code__in=list(by_area)).values_list("code", "name"))
+    area_rows = sorted(by_area)
     types = {v.code: v for v in ViolationType.objects.filter(code__in=list(by_type))}
     type_rows = sorted(by_type, key=lambda code: types[code].position if code in types else 0)
     columns = [label for _key, label, _q in OUTCOMES]

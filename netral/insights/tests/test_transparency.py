@@ -100,3 +100,21 @@ def test_the_public_page_and_csv_never_show_small_counts_or_names(client):
     rows = api["tables"][0]["rows"]
     assert rows[0]["label"] == "Kalimantan Timur"
     assert rows[0]["not_violation"] == HIDDEN  # one case closed as not proven
+
+
+@pytest.mark.django_db
+def test_public_counts_are_shared_through_the_cache(settings, django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    from netral.demo.cases import seed_cases
+    from netral.insights.public import counts
+    from netral.rules.models import Election
+
+    settings.NETRAL_PUBLIC_STATS_SECONDS = 60
+    cache.clear()
+    seed_cases()
+    election = Election.objects.get(slug="pilkada-2024")
+    first = counts(election)
+    with django_assert_max_num_queries(1):  # the cache table itself, nothing else
+        assert counts(election) == first
+    cache.clear()
