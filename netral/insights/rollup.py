@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -22,55 +22,6 @@ def _election(election_id: int | None, prefix: str = "") -> Q:
     return Q(**{f"{prefix}election_id": election_id})
 
 
-def _rows(election_id: int | None, regency: str, province: str) -> list[CaseStat]:
-    cases = Case.objects.filter(_election(election_id), regency_code=regency)
-    out: list[CaseStat] = []
-
-    def add(dimension: str, pairs: Iterable[tuple[Any, int]]) -> None:
-        for key, n in pairs:
-            if n:
-                out.append(
-                    CaseStat(
-                        election_id=election_id,
-                        province_code=province,
-                        regency_code=regency,
-                        dimension=dimension,
-                        key=str(key or ""),
-                        n=n,
-                    )
-                )
-
-    def grouped(queryset: Any, field: Any) -> Any:
-        return queryset.values_list(field).annotate(c=Count("id")).order_by()
-
-    add("state", grouped(cases, "state"))
-    month = Substr(Cast("registered_on", CharField()), 1, 7)
-    add("month", cases.annotate(m=month).values_list("m").annotate(c=Count("id")).order_by())
-    through = Case.violation_types.through.objects.filter(
-        _election(election_id, "case__"), case__regency_code=regency
-    )
-    add("violation", grouped(through, "violationtype__code"))
-    add("imposed", grouped(cases.filter(imposed_sanction__isnull=False), "imposed_sanction__level"))
-    add(
-        "recommended",
-        grouped(cases.filter(recommended_sanction__isnull=False), "recommended_sanction__level"),
-    )
-    social = Exists(
-        Case.violation_types.through.objects.filter(
-            case_id=OuterRef("pk"), violationtype__social_media=True
-        )
-    )
-    recommended_cases = cases.filter(recommended_on__isnull=False)
-    for dimension, queryset in _follow_up(recommended_cases).items():
-        add(dimension, grouped(queryset, "ppk_id"))
-    flags = cases.aggregate(
-        social=Count("id", filter=Q(social)),
-        proven=Count("id", filter=Q(recommended_on__isnull=False)),
-    )
-    add("flag", [("social", flags["social"]), ("proven", flags["proven"])])
-    return out
-
-
 def _follow_up(recommended: Any) -> dict[str, Any]:
     """Recommendations per PPK: received, decided in time, decided late, still open."""
     decided = recommended.filter(decided_on__isnull=False)
@@ -82,24 +33,12 @@ def _follow_up(recommended: Any) -> dict[str, Any]:
     }
 
 
-def refresh(partitions: Iterable[Partition]) -> int:
-    written = 0
-    for election_id, regency in set(partitions):
-        if not regency:
-            continue
-        rows = _rows(election_id, regency, regency[:2])
-        with transaction.atomic():
-            CaseStat.objects.filter(_election(election_id), regency_code=regency).delete()
-            CaseStat.objects.bulk_create(rows, batch_size=1000)
-        written += len(rows)
-    return written
-
-
-def refresh_all() -> int:
-    """Recount every partition at once: one grouped query per dimension over all cases."""
+def _stat_rows(where: Callable[[str], Q]) -> list[CaseStat]:
+    """Every rollup row of the cases ``where(prefix)`` selects, one grouped query per dimension
+    (``prefix`` is "" on cases and "case__" on their violation-type links)."""
     month = Substr(Cast("registered_on", CharField()), 1, 7)
-    cases = Case.objects.exclude(regency_code="")
-    through = Case.violation_types.through.objects.exclude(case__regency_code="")
+    cases = Case.objects.filter(where(""))
+    through = Case.violation_types.through.objects.filter(where("case__"))
     social = Exists(
         Case.violation_types.through.objects.filter(
             case_id=OuterRef("pk"), violationtype__social_media=True
@@ -120,7 +59,7 @@ def refresh_all() -> int:
         (dimension, queryset, "ppk_id")
         for dimension, queryset in _follow_up(cases.filter(recommended_on__isnull=False)).items()
     ]
-    rows: list[CaseStat] = []
+    found: list[tuple[str, Any, str, Any, int]] = []
     for dimension, queryset, field in queries:
         prefix = "case__" if dimension == "violation" else ""
         grouped = (
@@ -128,18 +67,7 @@ def refresh_all() -> int:
             .annotate(c=Count("pk"))
             .order_by()
         )
-        rows += [
-            CaseStat(
-                election_id=election_id,
-                province_code=regency[:2],
-                regency_code=regency,
-                dimension=dimension,
-                key=str(key or ""),
-                n=n,
-            )
-            for election_id, regency, key, n in grouped
-            if n
-        ]
+        found += [(dimension, e, r, key, n) for e, r, key, n in grouped]
     flags = (
         cases.values_list("election_id", "regency_code")
         .annotate(
@@ -149,18 +77,45 @@ def refresh_all() -> int:
         .order_by()
     )
     for election_id, regency, social_n, proven_n in flags:
-        for key, n in (("social", social_n), ("proven", proven_n)):
-            if n:
-                rows.append(
-                    CaseStat(
-                        election_id=election_id,
-                        province_code=regency[:2],
-                        regency_code=regency,
-                        dimension="flag",
-                        key=key,
-                        n=n,
-                    )
-                )
+        found += [
+            ("flag", election_id, regency, "social", social_n),
+            ("flag", election_id, regency, "proven", proven_n),
+        ]
+    return [
+        CaseStat(
+            election_id=election_id,
+            province_code=regency[:2],
+            regency_code=regency,
+            dimension=dimension,
+            key=str(key or ""),
+            n=n,
+        )
+        for dimension, election_id, regency, key, n in found
+        if n
+    ]
+
+
+def refresh(partitions: Iterable[Partition]) -> int:
+    """Recount the given partitions (a few thousand cases each at most)."""
+    written = 0
+    for election_id, regency in set(partitions):
+        if not regency:
+            continue
+
+        def where(prefix: str, e: int | None = election_id, r: str = regency) -> Q:
+            return _election(e, prefix) & Q(**{f"{prefix}regency_code": r})
+
+        rows = _stat_rows(where)
+        with transaction.atomic():
+            CaseStat.objects.filter(_election(election_id), regency_code=regency).delete()
+            CaseStat.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
+    return written
+
+
+def refresh_all() -> int:
+    """Recount every partition at once."""
+    rows = _stat_rows(lambda prefix: ~Q(**{f"{prefix}regency_code": ""}))
     with transaction.atomic():
         CaseStat.objects.all().delete()
         CaseStat.objects.bulk_create(rows, batch_size=2000)
