@@ -36,28 +36,13 @@ from bench.import_civil_servants import DEFAULT_POSTGRES_URL, _load, log  # noqa
 TARGETS = {"province": 50.0, "country": 200.0}
 
 
-def _insert(vendor: str, table: str, columns: list[str], rows: Any) -> None:
-    from django.db import connection
-
-    if vendor == "sqlite":
-        sql = (
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['?'] * len(columns))})"
-        )
-        connection.connection.executemany(sql, rows)
-        return
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
 def _seed(vendor: str, servants: int, pacts: int, pledges: int, seed: int) -> dict[str, float]:
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
 
     from netral.commitments.services import pact_text, pledge_text
+    from netral.insights.seeding import insert
     from netral.regions.models import Region
     from netral.registry.models import Agency, Unit
     from netral.rules.models import Election
@@ -92,8 +77,7 @@ def _seed(vendor: str, servants: int, pacts: int, pledges: int, seed: int) -> di
     weights = [1 if "." in str(a.region_id) else 8 for a in agencies]
     owner = rng.choices(range(len(agencies)), weights=weights, k=servants)
     with transaction.atomic():
-        _insert(
-            vendor,
+        insert(
             "registry_civilservant",
             [
                 "nip",
@@ -140,8 +124,7 @@ def _seed(vendor: str, servants: int, pacts: int, pledges: int, seed: int) -> di
     signers = (heads + others)[:pacts]
     start = time.perf_counter()
     with transaction.atomic():
-        _insert(
-            vendor,
+        insert(
             "commitments_pact",
             [
                 "code",
@@ -207,8 +190,7 @@ def _seed(vendor: str, servants: int, pacts: int, pledges: int, seed: int) -> di
     ceremony_of = {c.agency_id: c.pk for c in ceremonies}
     attendees = rng.sample(people, min(pledges, len(people)))
     with transaction.atomic():
-        _insert(
-            vendor,
+        insert(
             "commitments_pledgeattendance",
             [
                 "ceremony_id",
