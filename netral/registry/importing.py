@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -21,8 +24,10 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from netral.registry.models import CivilServant, Position, Unit
+from netral.registry.models import Agency, CivilServant, Position, Unit
 from netral.registry.nip import PNS, PPPK, NotANip, parse_nip
+
+logger = logging.getLogger(__name__)
 
 # Larger batches mean fewer commits and WAL checkpoints (SQLite: 0.27 -> 0.63 of the raw path).
 BATCH_SIZE = 25000
@@ -218,23 +223,35 @@ class RowValidator:
         self.units = units
         self.allowed_agencies = allowed_agencies
         self.seen: dict[str, int] = {}
+        self._cols: dict[str, int] | None = None
+        self._at: dict[str, int] = {}
+        self._width = 0
+
+    def _layout(self, cols: dict[str, int]) -> tuple[dict[str, int], int]:
+        """Column -> index into a row padded to the width; a missing column reads ""."""
+        if cols is not self._cols:
+            self._cols = cols
+            blank = max(cols.values(), default=-1) + 1
+            self._at = {c: cols.get(c, blank) for c in COLUMNS}
+            self._width = blank + 1
+        return self._at, self._width
 
     def validate(
         self, number: int, row: list[str], cols: dict[str, int]
     ) -> tuple[ValidRow | None, list[RowIssue]]:
-        def get(column: str) -> str:
-            index = cols.get(column)
-            return row[index] if index is not None and index < len(row) else ""
+        at, width = self._layout(cols)
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
 
         issues: list[RowIssue] = []
 
         def error(column: str, value: str, reason: Promise | str) -> None:
             issues.append(RowIssue(number, column, value, reason, "error"))
 
-        nip = get("nip").replace(" ", "")
-        name = " ".join(get("name").split())
-        kind = get("employment_type").upper()
-        unit_code = get("unit_code")
+        nip = row[at["nip"]].replace(" ", "")
+        name = " ".join(row[at["name"]].split())
+        kind = row[at["employment_type"]].upper()
+        unit_code = row[at["unit_code"]]
         info = None
         if not nip:
             error("nip", nip, _("the NIP is missing"))
@@ -273,16 +290,16 @@ class RowValidator:
             error("unit_code", unit_code, _("no unit has this code"))
         elif self.allowed_agencies is not None and unit[1] not in self.allowed_agencies:
             error("unit_code", unit_code, _("this unit belongs to an agency outside your scope"))
-        position = " ".join(get("position").split())
+        position = " ".join(row[at["position"]].split())
         if len(position) > 200:
             error("position", position[:40], _("the position is longer than 200 characters"))
-        is_head = _flag(get("is_head_of_unit"), False)
+        is_head = _flag(row[at["is_head_of_unit"]], False)
         if is_head is None:
-            error("is_head_of_unit", get("is_head_of_unit"), _("use 1 or 0 (ya or tidak)"))
-        is_active = _flag(get("is_active"), True)
+            error("is_head_of_unit", row[at["is_head_of_unit"]], _("use 1 or 0 (ya or tidak)"))
+        is_active = _flag(row[at["is_active"]], True)
         if is_active is None:
-            error("is_active", get("is_active"), _("use 1 or 0 (ya or tidak)"))
-        birth_text = get("birth_date")
+            error("is_active", row[at["is_active"]], _("use 1 or 0 (ya or tidak)"))
+        birth_text = row[at["birth_date"]]
         if (
             info is not None
             and birth_text
@@ -295,7 +312,7 @@ class RowValidator:
                 _("the birth date differs from the one in the NIP (%(date)s)")
                 % {"date": info.birth_date.isoformat()},
             )
-        sex_text = get("sex")
+        sex_text = row[at["sex"]]
         if info is not None and sex_text and _SEX.get(sex_text.strip().lower()) != info.sex:
             error("sex", sex_text, _("the sex differs from the one in the NIP"))
         if issues or info is None or unit is None:
@@ -470,6 +487,136 @@ class Writer:
             cursor.execute(f"TRUNCATE {stage}")
 
 
+class FirstLoad:
+    """The first load of an empty registry on PostgreSQL, as a national import of millions of
+    rows needs it: one transaction that locks the table, drops its secondary indexes and its
+    unique and foreign-key constraints, streams every valid row through one ``COPY`` (PostgreSQL
+    ingests while Python validates the next rows), then builds the indexes (sorted, in
+    parallel) and adds the constraints back, each checked by one join instead of a trigger per
+    row. The definitions come from the catalogue, so indexes added by later migrations are kept.
+    Anything that fails rolls the whole load back, the dropped definitions included.
+
+    The lock (ACCESS EXCLUSIVE on the civil servants, SHARE on units and agencies so no parent
+    row disappears meanwhile) blocks readers for the load's duration; that is why only the
+    command uses it, and only on an empty table, never a web import of one agency.
+    """
+
+    def __init__(self) -> None:
+        self._dropped: list[tuple[str, str]] = []  # (kind, SQL that restores it)
+        self._manager: Any = None  # the psycopg copy context, open while rows stream
+        self._copy: Any = None
+        self._cursor: Any = None
+
+    @staticmethod
+    def possible(estimate: int, minimum: int) -> bool:
+        return (
+            connection.vendor == "postgresql"
+            and estimate >= minimum
+            and not CivilServant.objects.exists()
+        )
+
+    def start(self) -> bool:
+        """Lock and strip the table; False (nothing changed) when it is no longer empty."""
+        table = connection.ops.quote_name(_TABLE)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            cursor.execute(
+                f"LOCK TABLE {connection.ops.quote_name(Unit._meta.db_table)}, "
+                f"{connection.ops.quote_name(Agency._meta.db_table)} IN SHARE MODE"
+            )
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")  # noqa: S608
+            if cursor.fetchone()[0]:
+                return False
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype DESC",
+                [_TABLE],
+            )
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+                [_TABLE],
+            )
+            indexes = cursor.fetchall()
+            for name, definition in constraints:
+                quoted = connection.ops.quote_name(name)
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quoted}")
+                self._dropped.append(
+                    ("constraint", f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {definition}")
+                )
+            for name, definition in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+                self._dropped.append(("index", definition))
+        return True
+
+    def write(self, rows: list[ValidRow], positions: dict[str, int], now: datetime) -> None:
+        missing = {r.position for r in rows if r.position and r.position not in positions}
+        if missing:
+            self._end_copy()  # the connection cannot run a query in the middle of a COPY
+            _position_ids(missing, positions)
+        if self._copy is None:
+            from psycopg.copy import QueuedLibpqWriter
+
+            self._cursor = connection.cursor()
+            raw = self._cursor.cursor  # the psycopg cursor under Django's wrapper
+            columns = ", ".join(_COLUMNS)
+            self._manager = raw.copy(
+                f"COPY {_TABLE} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)
+            )
+            self._copy = self._manager.__enter__()
+        stamp = now.isoformat()
+        lines = []
+        for r in rows:
+            name = r.name if "\\" not in r.name else r.name.replace("\\", "\\\\")
+            position = positions.get(r.position) if r.position else None
+            lines.append(
+                f"{r.nip}\t{name}\t{name.lower()}\t{r.employment_type}\t"
+                f"{'t' if r.conforms else 'f'}\t"
+                f"{r.birth_date.isoformat() if r.birth_date else _NULL}\t{r.sex}\t"
+                f"{r.agency_id}\t{r.unit_id}\t{_NULL if position is None else position}\t"
+                f"{'t' if r.is_head else 'f'}\t{'t' if r.is_active else 'f'}\t"
+                f"{stamp}\t{stamp}\n"
+            )
+        self._copy.write("".join(lines))
+
+    def _end_copy(self) -> None:
+        if self._copy is not None:
+            self._copy = None
+            with connection.wrap_database_errors:
+                self._manager.__exit__(None, None, None)
+            self._cursor.close()
+
+    def finish(self) -> None:
+        """End the stream, build the indexes and add the constraints back (same transaction)."""
+        self._end_copy()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            ordered = [d for d in reversed(self._dropped) if d[0] == "index"]
+            ordered += [d for d in reversed(self._dropped) if d[0] == "constraint"]
+            for _kind, statement in ordered:
+                start = time.perf_counter()
+                cursor.execute(statement)
+                logger.info("first load: %.1f s for %s", time.perf_counter() - start, statement)
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(_TABLE)}")
+
+    def abort(self) -> None:
+        """After an error: end the stream; the transaction's rollback restores the table."""
+        if self._copy is not None:
+            self._copy = None
+            error = RuntimeError("import aborted")
+            # The rollback that follows is what matters; the end of the stream may fail too.
+            with suppress(Exception):
+                self._manager.__exit__(RuntimeError, error, None)
+
+
+_NULL = "\\N"
+
+# First loads below this many rows go through the ordinary path: dropping and building the
+# indexes costs more than it saves on a small table.
+FIRST_LOAD_MIN_ROWS = 50_000
+
 # --- The whole import -------------------------------------------------------------------------
 
 Progress = Callable[[int, int], None]
@@ -482,8 +629,16 @@ def import_civil_servants(
     allowed_agencies: set[int] | None = None,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
+    first_load: bool | None = None,
+    first_load_min_rows: int = FIRST_LOAD_MIN_ROWS,
 ) -> ImportResult:
-    """Import a CSV or XLSX file; raises ``ImportFileError`` when the file cannot be read at all."""
+    """Import a CSV or XLSX file; raises ``ImportFileError`` when the file cannot be read at all.
+
+    ``first_load``: False never locks the table (web imports of one agency); None decides by
+    itself: the ``FirstLoad`` path on PostgreSQL when the table is empty and the file has at
+    least ``first_load_min_rows`` rows (the command); True forces it where it is possible.
+    ``progress`` must not use the database: during a first load the connection is streaming.
+    """
     header, rows, estimate = read_rows(path, original_name)
     cols = map_header(header)
     units = {
@@ -491,41 +646,59 @@ def import_civil_servants(
         for pk, code, agency in Unit.objects.values_list("pk", "code", "agency_id")
     }
     validator = RowValidator(units=units, allowed_agencies=allowed_agencies)
-    writer = Writer()
     positions: dict[str, int] = {}
     result = ImportResult()
     before = CivilServant.objects.count()
     now = timezone.now()
     batch: list[ValidRow] = []
+    with ExitStack() as stack:
+        loader: FirstLoad | None = None
+        minimum = 0 if first_load else first_load_min_rows
+        if first_load is not False and FirstLoad.possible(estimate, minimum):
+            stack.enter_context(transaction.atomic())
+            loader = FirstLoad()
+            if not loader.start():
+                loader = None
+        writer = Writer()
 
-    def flush() -> None:
-        if not batch:
-            return
-        with transaction.atomic():
-            _position_ids((r.position for r in batch), positions)
-            writer.write(_tuples(batch, positions, now))
-        result.imported += len(batch)
-        batch.clear()
+        def flush() -> None:
+            if not batch:
+                return
+            if loader is not None:
+                loader.write(batch, positions, now)
+            else:
+                with transaction.atomic():
+                    _position_ids((r.position for r in batch), positions)
+                    writer.write(_tuples(batch, positions, now))
+            result.imported += len(batch)
+            batch.clear()
 
-    number = 1
-    for number, row in enumerate(rows, start=2):
-        if not any(row):
-            continue  # blank line
-        result.total_rows += 1
-        valid, issues = validator.validate(number, row, cols)
-        if issues:
-            result.issues.extend(issues)
-        if valid is None:
-            result.rejected += 1
-            continue
-        if not valid.conforms:
-            result.flagged += 1
-        batch.append(valid)
-        if len(batch) >= batch_size:
+        try:
+            number = 1
+            for number, row in enumerate(rows, start=2):
+                if not any(row):
+                    continue  # blank line
+                result.total_rows += 1
+                valid, issues = validator.validate(number, row, cols)
+                if issues:
+                    result.issues.extend(issues)
+                if valid is None:
+                    result.rejected += 1
+                    continue
+                if not valid.conforms:
+                    result.flagged += 1
+                batch.append(valid)
+                if len(batch) >= batch_size:
+                    flush()
+                    if progress:
+                        progress(result.total_rows, max(estimate, result.total_rows))
             flush()
-            if progress:
-                progress(result.total_rows, max(estimate, result.total_rows))
-    flush()
+            if loader is not None:
+                loader.finish()
+        except BaseException:
+            if loader is not None:
+                loader.abort()
+            raise
     if progress:
         progress(result.total_rows, result.total_rows)
     result.created = CivilServant.objects.count() - before

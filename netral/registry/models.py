@@ -104,11 +104,21 @@ class CivilServant(models.Model):
     nip_conforms = models.BooleanField(_("NIP fits its layout"), default=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    # No single-column indexes on agency and unit: cs_agency_name_idx and cs_unit_head_idx
+    # lead with them and serve the same lookups; one index fewer to keep per row written.
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="civil_servants", verbose_name=_("agency")
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="civil_servants",
+        verbose_name=_("agency"),
+        db_index=False,
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="civil_servants", verbose_name=_("unit")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="civil_servants",
+        verbose_name=_("unit"),
+        db_index=False,
     )
     position = models.ForeignKey(
         Position,

@@ -41,6 +41,7 @@ def run_import(job_id: int) -> None:
                 original_name=job.original_name,
                 allowed_agencies=allowed,
                 progress=progress,
+                first_load=False,  # one agency's upload never locks the national registry
             )
     except ImportFileError as exc:
         with translation.override(job.language):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -195,3 +196,112 @@ def test_mixed_batches_insert_new_and_update_known_nips(tmp_path):
     assert (again.imported, again.created) == (2, 0)
     assert CivilServant.objects.get(nip="199001012015031001").name == "Andi W."
     assert CivilServant.objects.filter(nip="199202022022212002").count() == 1
+
+
+# --- First load of an empty registry (PostgreSQL) -------------------------------------------------
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the first-load path exists on PostgreSQL"
+)
+
+
+def _schema() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The table's index and constraint definitions, as the catalogue has them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = 'registry_civilservant'::regclass ORDER BY 1"
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) || ' ' || convalidated FROM pg_constraint "
+            "WHERE conrelid = 'registry_civilservant'::regclass ORDER BY 1"
+        )
+        return indexes, cursor.fetchall()
+
+
+def _empty_registry() -> None:
+    with connection.cursor() as cursor:  # rolled back with the test
+        cursor.execute("TRUNCATE registry_civilservant CASCADE")
+
+
+@needs_postgresql
+def test_first_load_reports_bad_rows_and_restores_every_index_and_constraint(tmp_path):
+    _empty_registry()
+    before = _schema()
+    path = _csv(
+        tmp_path,
+        GOOD_1,
+        "19900101201503100,Short Nip,PNS,64.02-DISDIK,,,,",  # row 3: wrong length
+        "199001012015031001,Twice,PNS,64.02-DISDIK,,,,",  # row 4: duplicate of row 2
+        GOOD_2,
+        "199002302015031001,Back\\slash Name,PNS,64.02-DISDIK,,,,",  # flagged, kept
+    )
+    result = import_civil_servants(path, first_load=True, batch_size=2)
+    assert (result.imported, result.rejected, result.flagged, result.created) == (3, 2, 1, 3)
+    assert {(i.row, i.column) for i in result.issues} == {(3, "nip"), (4, "nip"), (6, "nip")}
+    assert _schema() == before  # same indexes, same constraints, all validated
+    andi = CivilServant.objects.get(nip="199001012015031001")
+    assert (andi.name, andi.name_key, andi.sex, andi.agency.code) == (
+        "Andi Wijaya",
+        "andi wijaya",
+        "M",
+        "KAB-64.02",
+    )
+    assert andi.position is not None
+    assert andi.position.name == "Guru Ahli Muda"
+    assert andi.birth_date.isoformat() == "1990-01-01"
+    assert andi.is_active
+    bunga = CivilServant.objects.get(nip="199202022022212002")
+    assert (bunga.employment_type, bunga.sex, bunga.position.name) == (
+        "PPPK",
+        "F",
+        "Perawat Terampil",
+    )
+    odd = CivilServant.objects.get(nip="199002302015031001")
+    assert odd.name == "Back\\slash Name"
+    assert odd.birth_date is None
+    assert not odd.nip_conforms
+    # The constraints are real again: a second row with the same NIP is refused.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CivilServant.objects.create(
+            nip=andi.nip, name="X", agency=andi.agency, unit=andi.unit, employment_type="PNS"
+        )
+
+
+@needs_postgresql
+def test_a_first_load_that_fails_leaves_the_table_as_it_was(tmp_path):
+    _empty_registry()
+    before = _schema()
+
+    def progress(done: int, total: int) -> None:
+        if done < total:
+            raise RuntimeError("the operator pressed Ctrl+C")
+
+    path = _csv(tmp_path, GOOD_1, GOOD_2)
+    with pytest.raises(RuntimeError):
+        import_civil_servants(path, first_load=True, batch_size=1, progress=progress)
+    assert not CivilServant.objects.exists()
+    assert _schema() == before
+
+
+@needs_postgresql
+def test_first_load_is_not_taken_on_a_table_that_has_rows(tmp_path):
+    # The demo registry is not empty: the ordinary upsert runs, nothing is locked or dropped.
+    before = _schema()
+    result = import_civil_servants(_csv(tmp_path, GOOD_1), first_load=None, first_load_min_rows=0)
+    assert result.created == 1
+    assert _schema() == before
+
+
+def test_small_first_loads_and_web_imports_take_the_ordinary_path(tmp_path, monkeypatch):
+    from netral.registry import importing
+
+    def refuse(self: object) -> bool:
+        raise AssertionError("the first-load path must not run")
+
+    monkeypatch.setattr(importing.FirstLoad, "start", refuse)
+    CivilServant.objects.filter(nip__in=["199001012015031001"]).delete()
+    import_civil_servants(_csv(tmp_path, GOOD_1))  # fewer rows than FIRST_LOAD_MIN_ROWS
+    import_civil_servants(_csv(tmp_path, GOOD_2, name="b.csv"), first_load=False)
+    assert CivilServant.objects.filter(nip="199202022022212002").exists()
