@@ -26,6 +26,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--language", default="id", choices=["id", "en"])
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--no-first-load",
+            action="store_true",
+            help=(
+                "On PostgreSQL, a large file into an empty registry is loaded in one locked "
+                "transaction with the indexes built afterwards; this option keeps the ordinary, "
+                "batch-by-batch path (slower, never locks the table)."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -46,7 +55,9 @@ class Command(BaseCommand):
             bar.refresh()
 
         try:
-            result = import_civil_servants(path, progress=progress)
+            result = import_civil_servants(
+                path, progress=progress, first_load=False if options["no_first_load"] else None
+            )
         except ImportFileError as exc:
             with translation.override(language):
                 raise CommandError(str(exc.message)) from exc
