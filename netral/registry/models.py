@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from netral.core.fields import CodepointCharField
+
 
 class Agency(models.Model):
     """A government agency (instansi) whose PPK disciplines its civil servants."""
@@ -93,10 +95,12 @@ class Sex(models.TextChoices):
 class CivilServant(models.Model):
     """A civil servant (ASN), identified by NIP."""
 
-    nip = models.CharField(_("NIP"), max_length=18, unique=True)
+    # Unique by the constraint cs_nip_unique: one index that also serves the prefix search
+    # (a unique=True field would get a second, pattern-ops index on PostgreSQL).
+    nip = CodepointCharField(_("NIP"), max_length=18)
     name = models.CharField(_("name"), max_length=200)
     # Lower-cased name for indexed prefix search.
-    name_key = models.CharField(max_length=200, editable=False)
+    name_key = CodepointCharField(max_length=200, editable=False)
     employment_type = models.CharField(
         _("employment type"), max_length=4, choices=EmploymentType.choices
     )
@@ -137,6 +141,7 @@ class CivilServant(models.Model):
         verbose_name = _("civil servant")
         verbose_name_plural = _("civil servants")
         ordering = ["name_key", "nip"]
+        constraints = [models.UniqueConstraint(fields=["nip"], name="cs_nip_unique")]
         indexes = [
             models.Index(fields=["name_key", "nip"], name="cs_name_idx"),
             models.Index(fields=["agency", "name_key"], name="cs_agency_name_idx"),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from netral.registry.models import CivilServant
 
@@ -60,3 +61,18 @@ def test_public_agency_suggestions_name_institutions_only(client):
     body = client.get("/api/v1/registry/agencies-suggest?q=kutai").json()
     assert body == [{"code": "KAB-64.02", "name": "Pemerintah Kabupaten Kutai Kartanegara"}]
     assert client.get("/api/v1/registry/agencies-suggest?q=k").json() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL query plan")
+@pytest.mark.parametrize(("field", "prefix"), [("nip", "19900"), ("name_key", "andi")])
+def test_prefix_search_is_an_index_range_whatever_the_database_locale(field, prefix):
+    # The columns compare by code point (COLLATE "C"), so LIKE 'prefix%' becomes a range
+    # over the btree index instead of a scan of millions of rows.
+    queryset = CivilServant.objects.filter(**{f"{field}__startswith": prefix}).order_by(field)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Cond" in plan
+    assert f"{field} >= '{prefix}'" in plan.replace("::text", "").replace("(", "").replace(")", "")
