@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from netral.cases import workflow
 from netral.cases.models import Case
+from netral.registry.nip import digits_of
 from netral.registry.queries import ppk_on
 from netral.rules.classify import classify
 from netral.rules.models import Provision, Sanction, ViolationType, in_force
@@ -128,7 +129,7 @@ def identify(case: Case, values: dict[str, Any], errors: dict[str, str]) -> None
     from netral.cases.models import Accused
     from netral.registry.models import CivilServant
 
-    nip = "".join(ch for ch in str(values["nip"]) if ch.isdigit())
+    nip = digits_of(values["nip"])
     servant = CivilServant.objects.select_related("agency", "position").filter(nip=nip).first()
     if servant is None:
         errors["nip"] = _("No civil servant with this NIP is in the registry.")

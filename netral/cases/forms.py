@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from netral.cases import workflow
 from netral.cases.models import Case, CaseDocument
+from netral.registry.nip import digits_of
 from netral.rules.models import Election, Provision, Sanction, ViolationType, in_force
 
 LONG_TEXT = {"reason", "summary", "request", "override_reason", "note"}
@@ -127,7 +128,7 @@ class CandidacyForm(forms.Form):
         from netral.registry.models import CivilServant
 
         data = super().clean() or {}
-        nip = "".join(ch for ch in str(data.get("nip", "")) if ch.isdigit())
+        nip = digits_of(data.get("nip", ""))
         if data.get("nip") is not None:
             servant = CivilServant.objects.select_related("agency").filter(nip=nip).first()
             if servant is None:

@@ -31,6 +31,7 @@ from netral.commitments.models import (
 from netral.commitments.tallies import refresh_after_commit
 from netral.core import audit
 from netral.registry.models import Agency, CivilServant
+from netral.registry.nip import digits_of
 from netral.registry.queries import ppk_on
 from netral.rules.models import Election
 
@@ -47,10 +48,6 @@ def default_texts() -> dict[str, Any]:
 
 def new_code(length: int = 10) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
-
-
-def clean_nip(value: str) -> str:
-    return "".join(ch for ch in str(value) if ch.isdigit())
 
 
 def pact_text(election: Election, agency: Agency | None) -> PactText:
@@ -182,7 +179,7 @@ def record_ceremony(
     so the clerk fixes the list and sends it again with nothing lost.
     """
     result = CeremonyResult()
-    wanted = [clean_nip(n) for n in nips if clean_nip(n)]
+    wanted = [digits_of(n) for n in nips if digits_of(n)]
     servants = {
         s.nip: s
         for s in CivilServant.objects.filter(nip__in=wanted).select_related(
@@ -357,7 +354,7 @@ def record_attendance(
     """Add civil servants of the ceremony's agency; every unknown or foreign NIP is reported with
     its row, the others are recorded (a second time changes nothing)."""
     result = AttendanceResult()
-    wanted = [(row, clean_nip(nip)) for row, nip in nips if clean_nip(nip)]
+    wanted = [(row, digits_of(nip)) for row, nip in nips if digits_of(nip)]
     servants = {
         s.nip: s
         for s in CivilServant.objects.filter(nip__in=[n for _r, n in wanted]).only(

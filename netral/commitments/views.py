@@ -49,6 +49,7 @@ from netral.core.ratelimit import rate_limited
 from netral.core.scope import Scope, request_scope, require
 from netral.regions.models import Region
 from netral.registry.models import Agency, CivilServant
+from netral.registry.nip import digits_of
 from netral.rules.models import Election
 
 
@@ -561,7 +562,7 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
 def _event_attendance(
     item: SocialisationEvent, nips: list[tuple[int, str]], actor: Any
 ) -> tuple[int, list[services.RowProblem]]:
-    wanted = [(row, services.clean_nip(n)) for row, n in nips if services.clean_nip(n)]
+    wanted = [(row, digits_of(n)) for row, n in nips if digits_of(n)]
     servants = {
         s.nip: s
         for s in CivilServant.objects.filter(nip__in=[n for _r, n in wanted]).only(

@@ -34,6 +34,12 @@ class NipInfo:
     problem: Promise | None  # why it does not fit its layout
 
 
+def digits_of(value: object) -> str:
+    """The ASCII digits of a NIP as people type it ("1990 0101 2015..." or "1990.0101-...");
+    other characters, other scripts' digits included, are left out."""
+    return "".join(ch for ch in str(value) if "0" <= ch <= "9")
+
+
 @lru_cache(maxsize=65536)
 def _real_date(yyyymmdd: str) -> date | None:
     try:

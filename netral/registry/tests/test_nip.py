@@ -7,7 +7,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netral.registry.nip import PNS, PPPK, NotANip, parse_nip
+from netral.registry.nip import PNS, PPPK, NotANip, digits_of, parse_nip
 
 
 @pytest.fixture(autouse=True)
@@ -78,3 +78,10 @@ def test_every_well_formed_number_round_trips(birth, years_after, month, sex, se
     assert info.conforms, info.problem
     assert info.birth_date == birth
     assert info.sex == ("M" if sex == "1" else "F")
+
+
+def test_a_typed_nip_keeps_only_its_ascii_digits():
+    assert digits_of(" 1990 0101.2015-03 1 001 ") == "199001012015031001"
+    # Digits of other scripts look like digits to str.isdigit, but no NIP is written in them.
+    assert digits_of("１９９０٣") == ""
+    assert digits_of(None) == ""
