@@ -207,7 +207,13 @@ class ValidRow:
     is_active: bool
 
 
+_FLAG_FAST = {"1": True, "0": False}
+
+
 def _flag(value: str, default: bool) -> bool | None:
+    fast = _FLAG_FAST.get(value)
+    if fast is not None:
+        return fast
     v = value.strip().lower()
     if not v:
         return default

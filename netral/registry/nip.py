@@ -7,9 +7,9 @@ Birth date and appointment must be real dates, the appointment after the 18th bi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +26,7 @@ class NotANip(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class NipInfo:
+class NipInfo(NamedTuple):  # a tuple: an import builds millions of them
     birth_date: date | None
     sex: str  # "M", "F" or "" when the digit is neither 1 nor 2
     conforms: bool
