@@ -124,6 +124,8 @@ class CivilServant(models.Model):
         verbose_name=_("unit"),
         db_index=False,
     )
+    # No index: only deleting a position looks civil servants up by it (PROTECT), rarely
+    # enough for a scan; every row written would pay for the index.
     position = models.ForeignKey(
         Position,
         on_delete=models.PROTECT,
@@ -131,6 +133,7 @@ class CivilServant(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("position"),
+        db_index=False,
     )
     is_head_of_unit = models.BooleanField(_("head of unit"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
