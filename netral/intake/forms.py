@@ -35,7 +35,7 @@ class MultipleFileField(forms.FileField):
 
 def validate_nik(value: str) -> list[str]:
     """Errors of a NIK (16 digits; region code and birth date checked); warnings never block."""
-    from netral.registry.nip import _real_date
+    from netral.registry.nip import real_date
 
     errors: list[str] = []
     if len(value) != 16 or not (value.isascii() and value.isdigit()):
@@ -46,7 +46,7 @@ def validate_nik(value: str) -> list[str]:
     month, year2 = value[8:10], int(value[10:12])
     current = timezone.localdate().year % 100
     century = 2000 if year2 <= current else 1900
-    if _real_date(f"{century + year2:04d}{month}{day:02d}") is None:
+    if real_date(f"{century + year2:04d}{month}{day:02d}") is None:
         errors.append(str(_("The birth date in this NIK is not a real date.")))
     if value[:2] == "00" or value[2:4] == "00":
         errors.append(str(_("The region code in this NIK is not valid.")))

@@ -25,7 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from netral.registry.models import Agency, CivilServant, Position, Unit
-from netral.registry.nip import PNS, PPPK, NotANip, parse_nip
+from netral.registry.nip import PNS, PPPK, NotANip, layout_problem, parse_nip, real_date, sex_of
 
 logger = logging.getLogger(__name__)
 
@@ -208,6 +208,9 @@ class ValidRow:
 
 
 _FLAG_FAST = {"1": True, "0": False}
+_HEAD_FAST = {"1": True, "0": False, "": False}  # is_head_of_unit, default no
+_ACTIVE_FAST = {"1": True, "0": False, "": True}  # is_active, default yes
+_KINDS = frozenset((PNS, PPPK))
 
 
 def _flag(value: str, default: bool) -> bool | None:
@@ -248,6 +251,60 @@ class RowValidator:
         at, width = self._layout(cols)
         if len(row) < width:
             row = row + [""] * (width - len(row))
+        usual = self._usual(row, at)
+        if usual is not None:
+            self.seen[usual.nip] = number
+            return usual, []
+        return self._checked(number, row, at)
+
+    def _usual(self, row: list[str], at: dict[str, int]) -> ValidRow | None:
+        """The usual row (a conforming NIP, every value plain) in the fewest operations, or
+        None: then ``_checked`` runs every check and says what is wrong. It accepts only rows
+        ``_checked`` accepts without a remark, with the same result; a property test holds
+        the two together. Half the time of an import of millions of rows is spent here."""
+        nip = row[at["nip"]]
+        kind = row[at["employment_type"]]
+        if (
+            len(nip) != 18
+            or not nip.isdigit()
+            or not nip.isascii()
+            or kind not in _KINDS
+            or nip in self.seen
+            or row[at["birth_date"]]
+            or row[at["sex"]]
+        ):
+            return None
+        unit = self.units.get(row[at["unit_code"]])
+        if unit is None or (
+            self.allowed_agencies is not None and unit[1] not in self.allowed_agencies
+        ):
+            return None
+        name = " ".join(row[at["name"]].split())
+        position = " ".join(row[at["position"]].split())
+        is_head = _HEAD_FAST.get(row[at["is_head_of_unit"]])
+        is_active = _ACTIVE_FAST.get(row[at["is_active"]])
+        if not name or len(name) > 200 or len(position) > 200 or is_head is None:
+            return None
+        birth = real_date(nip[:8])
+        if is_active is None or birth is None or layout_problem(nip, kind, birth) is not None:
+            return None
+        return ValidRow(
+            nip,
+            name,
+            kind,
+            True,
+            birth,
+            sex_of(nip[14]),
+            unit[1],
+            unit[0],
+            position,
+            is_head,
+            is_active,
+        )
+
+    def _checked(
+        self, number: int, row: list[str], at: dict[str, int]
+    ) -> tuple[ValidRow | None, list[RowIssue]]:
 
         issues: list[RowIssue] = []
 

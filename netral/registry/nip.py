@@ -40,18 +40,18 @@ def digits_of(value: object) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _real_date(yyyymmdd: str) -> date | None:
+def real_date(yyyymmdd: str) -> date | None:
     try:
         return date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
     except ValueError:
         return None
 
 
-def _sex(digit: str) -> str:
+def sex_of(digit: str) -> str:
     return "M" if digit == "1" else "F" if digit == "2" else ""
 
 
-def _layout_problem(nip: str, employment_type: str, birth: date) -> Promise | None:
+def layout_problem(nip: str, employment_type: str, birth: date) -> Promise | None:
     if employment_type == PPPK:
         if nip[12:14] != "21":
             return _("a PPPK number has the digits 21 after the appointment year")
@@ -79,18 +79,18 @@ def parse_nip(nip: str, employment_type: str = PNS) -> NipInfo:
         raise NotANip(_("a NIP has 18 digits"))
     if not (nip.isascii() and nip.isdigit()):
         raise NotANip(_("a NIP has digits only"))
-    birth = _real_date(nip[:8])
+    birth = real_date(nip[:8])
     if birth is None:
         return NipInfo(
-            None, _sex(nip[14]), False, _("the birth date in the NIP is not a real date")
+            None, sex_of(nip[14]), False, _("the birth date in the NIP is not a real date")
         )
-    problem = _layout_problem(nip, employment_type, birth)
+    problem = layout_problem(nip, employment_type, birth)
     if problem is not None:
         other = PNS if employment_type == PPPK else PPPK
-        if _layout_problem(nip, other, birth) is None:
+        if layout_problem(nip, other, birth) is None:
             problem = (
                 _("the number has the PPPK layout, not the PNS one")
                 if other == PPPK
                 else _("the number has the PNS layout, not the PPPK one")
             )
-    return NipInfo(birth, _sex(nip[14]), problem is None, problem)
+    return NipInfo(birth, sex_of(nip[14]), problem is None, problem)

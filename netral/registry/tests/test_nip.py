@@ -85,3 +85,64 @@ def test_a_typed_nip_keeps_only_its_ascii_digits():
     # Digits of other scripts look like digits to str.isdigit, but no NIP is written in them.
     assert digits_of("１９９０٣") == ""
     assert digits_of(None) == ""
+
+
+# --- The import's quick path for the usual row agrees with its full checks ------------------------
+
+_VALID_NIPS = ["199001012015031001", "199202022022212002", "198507142010122001"]
+_ODD_NIPS = ["199002302015031001", "199001012015131001", "199001012015031301", "19900101201503100"]
+_UNITS = {"64.02-DISDIK": (1, 10), "64.02-DINKES": (2, 10), "62.08-DISDIK": (3, 20)}
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.sampled_from(_VALID_NIPS + _ODD_NIPS), st.text(max_size=20)),
+            st.one_of(
+                st.sampled_from(["Andi Wijaya", " Bunga  Lestari ", "", "x" * 201]), st.text()
+            ),
+            st.sampled_from(["PNS", "PPPK", "pns", "ASN", ""]),
+            st.sampled_from([*_UNITS, "64.02-NOPE", ""]),
+            st.one_of(st.sampled_from(["Guru", " Guru  Ahli ", ""]), st.text(max_size=5)),
+            st.sampled_from(["", "0", "1", "ya", "tidak", "maybe", " 1"]),
+            st.sampled_from(["", "0", "1", "Ya", "x"]),
+            st.sampled_from(["", "1990-01-01", "1990-01-02"]),
+            st.sampled_from(["", "L", "P", "M", "x"]),
+        ),
+        max_size=6,
+    ),
+    st.sampled_from([None, {10}, {20}]),
+)
+def test_the_quick_path_of_the_import_agrees_with_the_full_checks(rows, allowed):
+    from netral.registry.importing import COLUMNS, RowValidator
+
+    cols = {name: index for index, name in enumerate(COLUMNS)}
+    quick = RowValidator(units=_UNITS, allowed_agencies=allowed)
+    full = RowValidator(units=_UNITS, allowed_agencies=allowed)
+    for number, values in enumerate(rows, start=2):
+        row = [v.strip() for v in values]  # as the readers give them
+        expected = full._checked(number, row, full._layout(cols)[0])
+        if expected[0] is not None:
+            full.seen[expected[0].nip] = number
+        usual = quick._usual(row, quick._layout(cols)[0])
+        if usual is not None:
+            assert expected == (usual, [])
+        assert quick.validate(number, row, cols) == expected
+
+
+def test_the_quick_path_takes_the_usual_rows_and_leaves_the_rest():
+    from netral.registry.importing import COLUMNS, RowValidator
+
+    at = {name: index for index, name in enumerate(COLUMNS)}
+    validator = RowValidator(units=_UNITS, allowed_agencies=None)
+    usual = ["199001012015031001", "Andi  Wijaya", "PNS", "64.02-DISDIK", "Guru", "", "1", "", ""]
+    row = validator._usual(usual, at)
+    assert row is not None
+    assert (row.name, row.sex, row.birth_date, row.agency_id) == (
+        "Andi Wijaya",
+        "M",
+        date(1990, 1, 1),
+        10,
+    )
+    assert validator._usual([*usual[:7], "1990-01-01", ""], at) is None  # a birth date to compare
+    assert validator._usual(["199002302015031001", *usual[1:]], at) is None  # flagged NIP
