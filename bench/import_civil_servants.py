@@ -9,6 +9,8 @@ in a subprocess of its own because Django reads its settings once per process:
 1. migrates a fresh database (a file in a temporary directory for SQLite; a new database
    ``netral_bench_<pid>`` on the ``--postgres-url`` server for PostgreSQL, dropped at the end),
 2. times ``netral.registry.importing.import_civil_servants`` on the CSV into the empty table,
+   as ``manage.py import_civil_servants`` runs it (on PostgreSQL that is the first-load path:
+   one streamed COPY, then the indexes and constraints built; its steps are logged),
 3. empties the table and times the raw path on the same CSV: ``csv.reader``, the minimal
    conversion the table needs, and ``executemany`` of a plain INSERT (SQLite) or ``COPY``
    (PostgreSQL), in one transaction.

@@ -437,9 +437,7 @@ def _position_ids(names: Iterable[str], cache: dict[str, int]) -> None:
         cache[name] = pk
 
 
-def _tuples(
-    rows: list[ValidRow], positions: dict[str, int], now: datetime
-) -> list[tuple[Any, ...]]:
+def _tuples(rows: list[ValidRow], positions: dict[str, int], now: Any) -> list[tuple[Any, ...]]:
     return [
         (
             r.nip,
@@ -714,6 +712,8 @@ def import_civil_servants(
     result = ImportResult()
     before = CivilServant.objects.count()
     now = timezone.now()
+    # The time as the database stores it, converted once rather than twice per row.
+    stamp = connection.ops.adapt_datetimefield_value(now)
     batch: list[ValidRow] = []
     with ExitStack() as stack:
         loader: FirstLoad | None = None
@@ -733,7 +733,7 @@ def import_civil_servants(
             else:
                 with transaction.atomic():
                     _position_ids((r.position for r in batch), positions)
-                    writer.write(_tuples(batch, positions, now))
+                    writer.write(_tuples(batch, positions, stamp))
             result.imported += len(batch)
             batch.clear()
 
