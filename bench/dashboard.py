@@ -35,76 +35,116 @@ TARGET_MS = 100.0
 TARGET_RATIO = 1.5
 
 
-def _time(fn: Any, repeat: int) -> float:
-    fn()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return percentile(samples, 0.95)
+def _time_pair(orm: Any, sql: Any, repeat: int) -> tuple[float, float]:
+    """p95 of both, sampled alternately (ORM, SQL, SQL, ORM, ...) so that a machine whose
+    speed drifts (a shared VM) weighs on both alike."""
+    orm()
+    sql()
+    samples: dict[Any, list[float]] = {orm: [], sql: []}
+    for i in range(repeat):
+        for fn in (orm, sql) if i % 2 == 0 else (sql, orm):
+            start = time.perf_counter()
+            fn()
+            samples[fn].append((time.perf_counter() - start) * 1000)
+    return percentile(samples[orm], 0.95), percentile(samples[sql], 0.95)
 
 
 def _orm(scope: Any, today: Any) -> dict[str, Any]:
-    """The aggregates as ``netral.insights.queries.summary`` runs them: from the rollup
-    (``CaseStat``), and the overdue counts live from the cases."""
+    """The queries ``netral.insights.queries.summary`` runs for a dashboard, one by one: the
+    rollup (``CaseStat``) read once for every dimension and once by region, the overdue
+    counts live from the cases."""
 
     from netral.cases.queries import overdue
-    from netral.insights.queries import SummaryFilter, _counts, _sums, cases, stats
+    from netral.insights.queries import (
+        SummaryFilter,
+        _counts,
+        cases,
+        overdue_open_by_ppk,
+        rolled_by_region,
+        rolled_sums,
+        stats,
+    )
 
     rolled = stats(scope, SummaryFilter())
     assert rolled is not None
     field = "regency_code" if scope.region_codes else "province_code"
     qs = cases(scope, SummaryFilter())
     return {
-        "by state": lambda: _sums(rolled, "state"),
-        "by region": lambda: _sums(rolled, "state", field),
-        "by violation": lambda: _sums(rolled, "violation"),
-        "by month": lambda: _sums(rolled, "month"),
-        "social, proven": lambda: _sums(rolled, "flag"),
-        "sanction levels": lambda: _sums(rolled, "imposed"),
+        "rollup, all dims": lambda: rolled_sums(rolled),
+        "rollup by region": lambda: rolled_by_region(rolled, field),
         "overdue (live)": lambda: _counts(overdue(qs, today), "holder"),
+        "PPK overdue (live)": lambda: overdue_open_by_ppk(qs, today),
     }
 
 
 def _sql(vendor: str, scope: Any, today: Any) -> dict[str, Any]:
-    """The same aggregates in hand-written SQL over the same tables and indexes."""
+    """The same queries in hand-written SQL over the same tables and indexes, and the whole
+    dashboard (every query ``summary`` runs, reports and labels included) the same way."""
     from django.db import connection
+
+    from netral.insights.queries import DIMENSIONS
 
     province = next(iter(scope.region_codes), "")
     and_ = "AND s.province_code = %s" if province else ""
     args = [province] if province else []
     field = "regency_code" if province else "province_code"
-
-    def run(sql: str, params: list[Any]) -> Any:
-        def go() -> Any:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchall()
-
-        return go
-
-    def sums(dimension: str, group: str = "s.key") -> Any:
-        return run(
-            f"SELECT {group}, SUM(s.n) FROM insights_casestat s WHERE s.dimension = %s "
-            f"{and_} GROUP BY {group}",
-            [dimension, *args],
-        )
-
+    marks = ", ".join(["%s"] * len(DIMENSIONS))
     case_and = "AND c.province_code = %s" if province else ""
-    return {
-        "by state": sums("state"),
-        "by region": sums("state", f"s.{field}"),
-        "by violation": sums("violation"),
-        "by month": sums("month"),
-        "social, proven": sums("flag"),
-        "sanction levels": sums("imposed"),
-        "overdue (live)": run(
+    report_and = "AND (r.region_id = %s OR r.region_id LIKE %s)" if province else ""
+    report_args = [province, province + ".%"] if province else []
+
+    def fetch(sql: str, params: list[Any]) -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    queries = {
+        "rollup, all dims": (
+            f"SELECT s.dimension, s.key, SUM(s.n) FROM insights_casestat s "
+            f"WHERE s.dimension IN ({marks}) {and_} GROUP BY s.dimension, s.key",
+            [*DIMENSIONS, *args],
+        ),
+        "rollup by region": (
+            f"SELECT s.{field}, SUM(s.n) FROM insights_casestat s "
+            f"WHERE s.dimension = 'state' {and_} GROUP BY s.{field}",
+            args,
+        ),
+        "overdue (live)": (
             "SELECT c.holder, COUNT(*) FROM cases_case c WHERE c.due_date < %s "
             f"AND c.holder <> 'none' {case_and} GROUP BY c.holder",
             [today, *args],
         ),
+        "PPK overdue (live)": (
+            "SELECT c.ppk_id, COUNT(*) FROM cases_case c WHERE c.recommended_on IS NOT NULL "
+            f"AND c.decided_on IS NULL AND c.ppk_due_date < %s {case_and} GROUP BY c.ppk_id",
+            [today, *args],
+        ),
     }
+    out: dict[str, Any] = {
+        name: (lambda q=sql, p=params: fetch(q, p)) for name, (sql, params) in queries.items()
+    }
+
+    def dashboard() -> None:
+        sums = fetch(*queries["rollup, all dims"])
+        for name in ("rollup by region", "overdue (live)", "PPK overdue (live)"):
+            fetch(*queries[name])
+        fetch(
+            "SELECT r.status, COUNT(*), SUM(CASE WHEN v.social_media THEN 1 ELSE 0 END) "
+            "FROM intake_report r LEFT JOIN rules_violationtype v "
+            f"ON v.id = r.violation_type_id WHERE 1 = 1 {report_and} GROUP BY r.status",
+            report_args,
+        )
+        ppks = [int(key) for dimension, key, _ in sums if dimension == "fu_received" and key]
+        if ppks:
+            fetch(
+                "SELECT p.id, p.title, p.name FROM registry_ppkappointment p "
+                f"WHERE p.id IN ({', '.join(['%s'] * len(ppks))})",
+                ppks,
+            )
+        fetch("SELECT v.code, v.name_id FROM rules_violationtype v", [])
+
+    out["whole dashboard"] = dashboard
+    return out
 
 
 def _measure(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -143,11 +183,10 @@ def _measure(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
     rows = []
     for label, scope in scopes.items():
         orm, sql = _orm(scope, today), _sql(vendor, scope, today)
+        orm["whole dashboard"] = lambda s=scope: summary(s, SummaryFilter())
         for name in orm:
-            orm_ms, sql_ms = _time(orm[name], args.repeat), _time(sql[name], args.repeat)
+            orm_ms, sql_ms = _time_pair(orm[name], sql[name], args.repeat)
             rows.append({"scope": label, "query": name, "orm": orm_ms, "sql": sql_ms})
-        whole = _time(lambda s=scope: summary(s, SummaryFilter()), max(5, args.repeat // 4))
-        rows.append({"scope": label, "query": "whole dashboard", "orm": whole, "sql": None})
     return {"database": vendor, "cases": args.cases, "seed_seconds": seconds, "rows": rows}
 
 

@@ -121,28 +121,64 @@ def stats(scope: Scope, f: SummaryFilter) -> QuerySet[CaseStat] | None:
     return queryset.filter(condition)
 
 
-def _sums(queryset: QuerySet[CaseStat], dimension: str, field: str = "key") -> dict[str, int]:
+# The rollup dimensions one dashboard reads, all in one query (see ``rolled_sums``).
+DIMENSIONS = (
+    "state",
+    "violation",
+    "month",
+    "flag",
+    "imposed",
+    "recommended",
+    "fu_received",
+    "fu_in_time",
+    "fu_late",
+    "fu_open",
+)
+
+
+def rolled_sums(rolled: QuerySet[CaseStat]) -> dict[str, dict[str, int]]:
+    """Every dimension's counts by key in one round trip: dimension -> key -> count."""
+    out: dict[str, dict[str, int]] = {d: {} for d in DIMENSIONS}
+    rows = (
+        rolled.filter(dimension__in=DIMENSIONS)
+        .values_list("dimension", "key")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    for dimension, key, total in rows:
+        out[dimension][key] = total
+    return out
+
+
+def rolled_by_region(rolled: QuerySet[CaseStat], field: str) -> dict[str, int]:
+    """Cases per province or regency (the state dimension counts every case once)."""
     return dict(
-        queryset.filter(dimension=dimension).values_list(field).annotate(total=Sum("n")).order_by()
+        rolled.filter(dimension="state").values_list(field).annotate(total=Sum("n")).order_by()
     )
 
 
-def rolled_follow_up(rolled: QuerySet[CaseStat], qs: QuerySet[Case]) -> list[dict[str, Any]]:
-    """Follow-up per PPK from the rollup; "open and overdue" counted live (partial index)."""
-    from netral.registry.models import PPKAppointment
-
-    parts = {name: _sums(rolled, f"fu_{name}") for name in ("received", "in_time", "late", "open")}
-    overdue_open = {
+def overdue_open_by_ppk(qs: QuerySet[Case], today: date | None = None) -> dict[str, int]:
+    """Recommendations past the PPK's deadline without a decision, per PPK, counted live
+    over the partial index of open recommendations."""
+    return {
         str(k or ""): n
         for k, n in qs.filter(
             recommended_on__isnull=False,
             decided_on__isnull=True,
-            ppk_due_date__lt=timezone.localdate(),
+            ppk_due_date__lt=today or timezone.localdate(),
         )
         .values_list("ppk_id")
         .annotate(n=Count("*"))
         .order_by()
     }
+
+
+def rolled_follow_up(sums: dict[str, dict[str, int]], qs: QuerySet[Case]) -> list[dict[str, Any]]:
+    """Follow-up per PPK from the rollup; "open and overdue" counted live (partial index)."""
+    from netral.registry.models import PPKAppointment
+
+    parts = {name: sums[f"fu_{name}"] for name in ("received", "in_time", "late", "open")}
+    overdue_open = overdue_open_by_ppk(qs)
     keys = set(parts["received"])
     ids = [int(k) for k in keys if k.isdigit()]
     labels = {
@@ -174,14 +210,14 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
         region_field = "regency_code" if all(len(c) == 2 for c in codes) else "region_id"
     rolled = stats(scope, f)
     if rolled is not None and region_field != "region_id":
-        by_state = _sums(rolled, "state")
-        by_region = _sums(rolled, "state", region_field)
-        by_violation = _sums(rolled, "violation")
-        by_month = dict(sorted(_sums(rolled, "month").items()))
-        flags = _sums(rolled, "flag")
-        social, proven = flags.get("social", 0), flags.get("proven", 0)
-        imposed = _sums(rolled, "imposed")
-        recommended = _sums(rolled, "recommended")
+        sums = rolled_sums(rolled)
+        by_state = sums["state"]
+        by_region = rolled_by_region(rolled, region_field)
+        by_violation = sums["violation"]
+        by_month = dict(sorted(sums["month"].items()))
+        social, proven = sums["flag"].get("social", 0), sums["flag"].get("proven", 0)
+        imposed = sums["imposed"]
+        recommended = sums["recommended"]
     else:
         by_state = _counts(qs, "state")
         by_region = _counts(qs, region_field)
@@ -209,12 +245,19 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
     total = sum(by_state.values())
     concluded = proven + by_state.get(State.NOT_VIOLATION, 0)
     late = _counts(overdue(qs), "holder")
-    rq = reports(scope, f)
-    reports_by_status = _counts(rq, "status")
+    # Reports per status and how many of them concern social media: one query.
+    reports_by_status, report_social = {}, 0
+    for status, n, social in (
+        reports(scope, f)
+        .values_list("status")
+        .annotate(n=Count("*"), social=Count("pk", filter=Q(violation_type__social_media=True)))
+        .order_by()
+    ):
+        reports_by_status[status] = n
+        report_social += social
     report_total = sum(reports_by_status.values())
-    report_social = rq.filter(violation_type__social_media=True).count()
     if rolled is not None and region_field != "region_id":
-        follow_rows = rolled_follow_up(rolled, qs)
+        follow_rows = rolled_follow_up(sums, qs)
     else:
         follow = follow_up(scope, by="ppk", election=f.election.slug if f.election else "")
         follow_rows = [
