@@ -20,7 +20,7 @@ LABEL = 230
 def bar_chart(items: Sequence[tuple[str, int, str]], title: str = "") -> SafeString:
     """``items``: (label, value, link) triples. The chart scales to its container (viewBox)."""
     if not items:
-        return format_html("")
+        return SafeString("")
     peak = max(value for _label, value, _link in items) or 1
     height = ROW * len(items) + 4
     bars: list[tuple[Any, ...]] = []
