@@ -23,6 +23,7 @@ from netral.core import audit
 from netral.core.api import ApiError, ErrorOut, InvalidInput, Page, keyset_page
 from netral.core.scope import Scope, request_scope
 from netral.regions.models import Region
+from netral.registry.models import Agency
 from netral.rules.models import Election
 
 router = Router(tags=["commitments"])
@@ -33,6 +34,14 @@ def _scope(request: HttpRequest, capability: str = "commitments.view") -> Scope:
     if not scope.can(capability) or (capability != "commitments.view" and scope.read_only):
         raise HttpError(403, _("Your role may not do this."))
     return scope
+
+
+def _managed_agency(request: HttpRequest, code: str) -> Agency:
+    """The agency with this code, if the user may manage commitments in it (else 403/422)."""
+    agency = agencies_in("", _scope(request, "commitments.manage")).filter(code=code).first()
+    if agency is None:
+        raise InvalidInput("agency", _("No agency with this code in your jurisdiction."))
+    return agency
 
 
 def _election(slug: str) -> Election:
@@ -167,10 +176,7 @@ class CeremonyIn(Schema):
 @router.post("/pacts", response={201: list[PactOut], 403: ErrorOut, 422: ErrorOut})
 def create_pacts(request: HttpRequest, payload: CeremonyIn) -> Any:
     """A ceremony: many officials of one agency at once. All or nothing, problems per row."""
-    scope = _scope(request, "commitments.manage")
-    agency = agencies_in("", scope).filter(code=payload.agency).first()
-    if agency is None:
-        raise InvalidInput("agency", _("No agency with this code in your jurisdiction."))
+    agency = _managed_agency(request, payload.agency)
     result = services.record_ceremony(
         election=_election(payload.election),
         agency=agency,
@@ -239,10 +245,7 @@ def list_ceremonies(
 
 @router.post("/pledges", response={201: CeremonyOut, 403: ErrorOut, 422: ErrorOut})
 def create_ceremony(request: HttpRequest, payload: PledgeCeremonyIn) -> Any:
-    scope = _scope(request, "commitments.manage")
-    agency = agencies_in("", scope).filter(code=payload.agency).first()
-    if agency is None:
-        raise InvalidInput("agency", _("No agency with this code in your jurisdiction."))
+    agency = _managed_agency(request, payload.agency)
     ceremony = services.open_ceremony(
         election=_election(payload.election),
         agency=agency,
