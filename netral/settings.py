@@ -326,5 +326,5 @@ NETRAL_PERIODIC_TASKS: list[tuple[str, int]] = [
     ("netral.commitments.tasks.refresh_all_tallies", 86400),
     ("netral.insights.tasks.expire_exports", 3600),
     ("netral.insights.tasks.weekly_summaries", 3600),
-    ("netral.insights.tasks.refresh_rollup", 86400),
+    ("netral.insights.tasks.refresh_rollup", 3600),  # recounts once a day, after midnight
 ]

@@ -99,3 +99,15 @@ class CaseStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.election_id}/{self.regency_code} {self.dimension}={self.key}: {self.n}"
+
+
+class RollupDay(models.Model):
+    """The day the whole rollup was last recounted (one row). Overdue counts depend on the date:
+    they come from the rollup only when it was recounted today, otherwise they are counted live
+    (a case becomes overdue only at midnight or when it changes, and every change recounts its
+    partition, so a rollup recounted today is exact all day)."""
+
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return f"rollup of {self.day}"

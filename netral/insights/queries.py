@@ -15,6 +15,7 @@ from netral.cases.models import Case, State
 from netral.cases.queries import follow_up, overdue, visible_cases
 from netral.core.scope import Scope
 from netral.insights.models import CaseStat
+from netral.insights.rollup import recounted_today
 from netral.intake.models import Report
 from netral.intake.queries import visible_reports
 from netral.rules.models import Election, ViolationType
@@ -133,6 +134,8 @@ DIMENSIONS = (
     "fu_in_time",
     "fu_late",
     "fu_open",
+    "overdue",
+    "fu_overdue",
 )
 
 
@@ -173,12 +176,15 @@ def overdue_open_by_ppk(qs: QuerySet[Case], today: date | None = None) -> dict[s
     }
 
 
-def rolled_follow_up(sums: dict[str, dict[str, int]], qs: QuerySet[Case]) -> list[dict[str, Any]]:
-    """Follow-up per PPK from the rollup; "open and overdue" counted live (partial index)."""
+def rolled_follow_up(
+    sums: dict[str, dict[str, int]], qs: QuerySet[Case], today_rolled: bool
+) -> list[dict[str, Any]]:
+    """Follow-up per PPK from the rollup; "open and overdue" from it too when it was recounted
+    today, else counted live (partial index)."""
     from netral.registry.models import PPKAppointment
 
     parts = {name: sums[f"fu_{name}"] for name in ("received", "in_time", "late", "open")}
-    overdue_open = overdue_open_by_ppk(qs)
+    overdue_open = sums["fu_overdue"] if today_rolled else overdue_open_by_ppk(qs)
     keys = set(parts["received"])
     ids = [int(k) for k in keys if k.isdigit()]
     labels = {
@@ -209,8 +215,10 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
         codes = sorted(scope.region_codes)
         region_field = "regency_code" if all(len(c) == 2 for c in codes) else "region_id"
     rolled = stats(scope, f)
+    today_rolled = False
     if rolled is not None and region_field != "region_id":
         sums = rolled_sums(rolled)
+        today_rolled = recounted_today()
         by_state = sums["state"]
         by_region = rolled_by_region(rolled, region_field)
         by_violation = sums["violation"]
@@ -244,7 +252,10 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
         )
     total = sum(by_state.values())
     concluded = proven + by_state.get(State.NOT_VIOLATION, 0)
-    late = _counts(overdue(qs), "holder")
+    if rolled is not None and region_field != "region_id" and today_rolled:
+        late = sums["overdue"]
+    else:
+        late = _counts(overdue(qs), "holder")
     # Reports per status and how many of them concern social media: one query.
     reports_by_status, report_social = {}, 0
     for status, n, social in (
@@ -257,7 +268,7 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
         report_social += social
     report_total = sum(reports_by_status.values())
     if rolled is not None and region_field != "region_id":
-        follow_rows = rolled_follow_up(sums, qs)
+        follow_rows = rolled_follow_up(sums, qs, today_rolled)
     else:
         follow = follow_up(scope, by="ppk", election=f.election.slug if f.election else "")
         follow_rows = [

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Cast, Substr
+from django.utils import timezone
 
 from netral.cases.models import Case
-from netral.insights.models import CaseStat
+from netral.insights.models import CaseStat, RollupDay
 
 Partition = tuple[int | None, str]
 
@@ -33,9 +35,12 @@ def _follow_up(recommended: Any) -> dict[str, Any]:
     }
 
 
-def _stat_rows(where: Callable[[str], Q]) -> list[CaseStat]:
+def _stat_rows(where: Callable[[str], Q], today: date) -> list[CaseStat]:
     """Every rollup row of the cases ``where(prefix)`` selects, one grouped query per dimension
-    (``prefix`` is "" on cases and "case__" on their violation-type links)."""
+    (``prefix`` is "" on cases and "case__" on their violation-type links); the overdue counts
+    as of ``today``."""
+    from netral.cases.queries import overdue
+
     month = Substr(Cast("registered_on", CharField()), 1, 7)
     cases = Case.objects.filter(where(""))
     through = Case.violation_types.through.objects.filter(where("case__"))
@@ -58,6 +63,16 @@ def _stat_rows(where: Callable[[str], Q]) -> list[CaseStat]:
     queries += [
         (dimension, queryset, "ppk_id")
         for dimension, queryset in _follow_up(cases.filter(recommended_on__isnull=False)).items()
+    ]
+    queries += [
+        ("overdue", overdue(cases, today), "holder"),
+        (
+            "fu_overdue",
+            cases.filter(
+                recommended_on__isnull=False, decided_on__isnull=True, ppk_due_date__lt=today
+            ),
+            "ppk_id",
+        ),
     ]
     found: list[tuple[str, Any, str, Any, int]] = []
     for dimension, queryset, field in queries:
@@ -105,7 +120,7 @@ def refresh(partitions: Iterable[Partition]) -> int:
         def where(prefix: str, e: int | None = election_id, r: str = regency) -> Q:
             return _election(e, prefix) & Q(**{f"{prefix}regency_code": r})
 
-        rows = _stat_rows(where)
+        rows = _stat_rows(where, timezone.localdate())
         with transaction.atomic():
             CaseStat.objects.filter(_election(election_id), regency_code=regency).delete()
             CaseStat.objects.bulk_create(rows, batch_size=1000)
@@ -114,12 +129,20 @@ def refresh(partitions: Iterable[Partition]) -> int:
 
 
 def refresh_all() -> int:
-    """Recount every partition at once."""
-    rows = _stat_rows(lambda prefix: ~Q(**{f"{prefix}regency_code": ""}))
+    """Recount every partition at once, and mark the rollup as today's."""
+    today = timezone.localdate()
+    rows = _stat_rows(lambda prefix: ~Q(**{f"{prefix}regency_code": ""}), today)
     with transaction.atomic():
         CaseStat.objects.all().delete()
         CaseStat.objects.bulk_create(rows, batch_size=2000)
+        RollupDay.objects.update_or_create(pk=1, defaults={"day": today})
     return len(rows)
+
+
+def recounted_today() -> bool:
+    """Whether the overdue counts of the rollup hold for today (see ``RollupDay``)."""
+    day = RollupDay.objects.filter(pk=1).values_list("day", flat=True).first()
+    return day == timezone.localdate()
 
 
 def case_changed(sender: Any, instance: Case, **kwargs: Any) -> None:

@@ -52,7 +52,11 @@ def weekly_summaries() -> int:
 
 @task()
 def refresh_rollup() -> int:
-    """Nightly safety net: recount every partition of the dashboard rollup."""
-    from netral.insights.rollup import refresh_all
+    """Once a day, in the first hour after midnight (the task runs hourly): recount every
+    partition of the dashboard rollup, the safety net for writes that bypass the ORM and the
+    moment the overdue counts move to the new day."""
+    from netral.insights.rollup import recounted_today, refresh_all
 
+    if recounted_today():
+        return 0
     return refresh_all()

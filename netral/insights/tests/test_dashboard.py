@@ -86,3 +86,36 @@ def test_a_transition_recounts_its_partition_after_commit(
     states = summary(scope_for(user), SummaryFilter())["cases"]["by_state"]
     assert "registered" not in states
     assert states["under_study"] == 2
+
+
+def test_overdue_counts_come_from_the_rollup_only_when_it_was_recounted_today(personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from netral.accounts.queries import scope_for
+    from netral.cases.models import Case
+    from netral.insights.models import RollupDay
+    from netral.insights.queries import SummaryFilter, summary
+    from netral.insights.tasks import refresh_rollup
+
+    seed_demo_cases()
+    today = timezone.localdate()
+    case = Case.objects.exclude(holder="none").exclude(due_date=None).first()
+    Case.objects.filter(pk=case.pk).update(due_date=today)  # due today: not overdue yet
+    refresh_all()
+    scope = scope_for(personas["analis.bkn"])
+    before = summary(scope, SummaryFilter())["cases"]["overdue"]
+    # Midnight passed for it (no save, so no recount): the rollup of today cannot know it,
+    # which is why a new day always starts with a recount.
+    Case.objects.filter(pk=case.pk).update(due_date=today - timedelta(days=1))
+    assert summary(scope, SummaryFilter())["cases"]["overdue"] == before
+    # A rollup of yesterday: the overdue counts are counted live, and right.
+    RollupDay.objects.filter(pk=1).update(day=today - timedelta(days=1))
+    live = summary(scope, SummaryFilter())["cases"]["overdue"]
+    assert live[case.holder] == before.get(case.holder, 0) + 1
+    # The hourly task recounts once on a new day, then leaves the rollup alone.
+    assert refresh_rollup.call() > 0
+    assert RollupDay.objects.get(pk=1).day == today
+    assert summary(scope, SummaryFilter())["cases"]["overdue"] == live
+    assert refresh_rollup.call() == 0
