@@ -115,6 +115,16 @@ def overdue(queryset: QuerySet[Case], today: date | None = None) -> QuerySet[Cas
     return queryset.filter(due_date__lt=today or timezone.localdate()).exclude(holder=Holder.NONE)
 
 
+def ppk_overdue(today: date | None = None) -> Q:
+    """Recommendations past the PPK's deadline without a decision (the follow-up's "open and
+    overdue"), as one condition: served by the partial index of open recommendations."""
+    return Q(
+        recommended_on__isnull=False,
+        decided_on__isnull=True,
+        ppk_due_date__lt=today or timezone.localdate(),
+    )
+
+
 def page_newest_first(
     queryset: QuerySet[Case], *, after: int | None, size: int
 ) -> tuple[list[Case], int | None]:
@@ -173,7 +183,7 @@ def follow_up(
             ),
             late=Count("id", filter=Q(decided_on__isnull=False, decided_on__gt=F("ppk_due_date"))),
             open=Count("id", filter=Q(decided_on__isnull=True)),
-            open_overdue=Count("id", filter=Q(decided_on__isnull=True, ppk_due_date__lt=today)),
+            open_overdue=Count("id", filter=ppk_overdue(today)),
         )
         .order_by("-open_overdue", "-late", group[1])
     )

@@ -12,7 +12,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from netral.cases.models import Case, State
-from netral.cases.queries import follow_up, overdue, visible_cases
+from netral.cases.queries import follow_up, overdue, ppk_overdue, visible_cases
 from netral.core.scope import Scope
 from netral.insights.models import CaseStat
 from netral.insights.rollup import recounted_today
@@ -165,11 +165,7 @@ def overdue_open_by_ppk(qs: QuerySet[Case], today: date | None = None) -> dict[s
     over the partial index of open recommendations."""
     return {
         str(k or ""): n
-        for k, n in qs.filter(
-            recommended_on__isnull=False,
-            decided_on__isnull=True,
-            ppk_due_date__lt=today or timezone.localdate(),
-        )
+        for k, n in qs.filter(ppk_overdue(today))
         .values_list("ppk_id")
         .annotate(n=Count("*"))
         .order_by()
@@ -215,8 +211,10 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
         codes = sorted(scope.region_codes)
         region_field = "regency_code" if all(len(c) == 2 for c in codes) else "region_id"
     rolled = stats(scope, f)
+    if region_field == "region_id":
+        rolled = None  # the rollup holds provinces and regencies/cities, not districts
     today_rolled = False
-    if rolled is not None and region_field != "region_id":
+    if rolled is not None:
         sums = rolled_sums(rolled)
         today_rolled = recounted_today()
         by_state = sums["state"]
@@ -252,7 +250,7 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
         )
     total = sum(by_state.values())
     concluded = proven + by_state.get(State.NOT_VIOLATION, 0)
-    if rolled is not None and region_field != "region_id" and today_rolled:
+    if rolled is not None and today_rolled:
         late = sums["overdue"]
     else:
         late = _counts(overdue(qs), "holder")
@@ -267,7 +265,7 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
         reports_by_status[status] = n
         report_social += social
     report_total = sum(reports_by_status.values())
-    if rolled is not None and region_field != "region_id":
+    if rolled is not None:
         follow_rows = rolled_follow_up(sums, qs, today_rolled)
     else:
         follow = follow_up(scope, by="ppk", election=f.election.slug if f.election else "")

@@ -39,7 +39,7 @@ def _stat_rows(where: Callable[[str], Q], today: date) -> list[CaseStat]:
     """Every rollup row of the cases ``where(prefix)`` selects, one grouped query per dimension
     (``prefix`` is "" on cases and "case__" on their violation-type links); the overdue counts
     as of ``today``."""
-    from netral.cases.queries import overdue
+    from netral.cases.queries import overdue, ppk_overdue
 
     month = Substr(Cast("registered_on", CharField()), 1, 7)
     cases = Case.objects.filter(where(""))
@@ -66,13 +66,7 @@ def _stat_rows(where: Callable[[str], Q], today: date) -> list[CaseStat]:
     ]
     queries += [
         ("overdue", overdue(cases, today), "holder"),
-        (
-            "fu_overdue",
-            cases.filter(
-                recommended_on__isnull=False, decided_on__isnull=True, ppk_due_date__lt=today
-            ),
-            "ppk_id",
-        ),
+        ("fu_overdue", cases.filter(ppk_overdue(today)), "ppk_id"),
     ]
     found: list[tuple[str, Any, str, Any, int]] = []
     for dimension, queryset, field in queries:

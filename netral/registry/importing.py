@@ -207,16 +207,12 @@ class ValidRow:
     is_active: bool
 
 
-_FLAG_FAST = {"1": True, "0": False}
 _HEAD_FAST = {"1": True, "0": False, "": False}  # is_head_of_unit, default no
 _ACTIVE_FAST = {"1": True, "0": False, "": True}  # is_active, default yes
 _KINDS = frozenset((PNS, PPPK))
 
 
 def _flag(value: str, default: bool) -> bool | None:
-    fast = _FLAG_FAST.get(value)
-    if fast is not None:
-        return fast
     v = value.strip().lower()
     if not v:
         return default
