@@ -10,10 +10,10 @@ each query ``netral.insights.queries.summary`` runs for the dashboard (the ORM: 
 dimension of ``CaseStat`` in one query, overdue counts included when the rollup was recounted
 today, the rollup by region, and the live overdue counts it falls back to on a day the rollup
 was not yet recounted) and the same query hand-written in SQL over the same tables and indexes,
-then the whole
-dashboard both ways: ``summary`` (every figure, follow-up per PPK, report counts, labels)
-against every one of its queries hand-written. Samples alternate between the two (R of each)
-so that a VM whose speed drifts weighs on both alike; it prints p95 of both and their ratio.
+then the whole dashboard both ways: ``summary`` (every figure, follow-up per PPK, report
+counts, labels) against every one of its queries hand-written. Samples alternate between
+the two (R of each) so that a VM whose speed drifts weighs on both alike; it prints p95 of
+both and their ratio.
 On PostgreSQL the database is vacuumed after the load, as autovacuum would have done.
 Targets of the issue: ratio at most 1.5 and under 100 ms, on both databases.
 """
@@ -54,8 +54,8 @@ def _time_pair(orm: Any, sql: Any, repeat: int) -> tuple[float, float]:
 
 def _orm(scope: Any, today: Any) -> dict[str, Any]:
     """The queries ``netral.insights.queries.summary`` runs for a dashboard, one by one: the
-    rollup (``CaseStat``) read once for every dimension and once by region, the overdue
-    counts live from the cases."""
+    rollup (``CaseStat``) read once for every dimension and once by region, and the live
+    overdue counts it falls back to before the day's recount."""
 
     from netral.cases.queries import overdue
     from netral.insights.queries import (
