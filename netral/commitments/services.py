@@ -179,7 +179,7 @@ def record_ceremony(
     so the clerk fixes the list and sends it again with nothing lost.
     """
     result = CeremonyResult()
-    wanted = [digits_of(n) for n in nips if digits_of(n)]
+    wanted = [nip for n in nips if (nip := digits_of(n))]
     servants = {
         s.nip: s
         for s in CivilServant.objects.filter(nip__in=wanted).select_related(
@@ -354,7 +354,7 @@ def record_attendance(
     """Add civil servants of the ceremony's agency; every unknown or foreign NIP is reported with
     its row, the others are recorded (a second time changes nothing)."""
     result = AttendanceResult()
-    wanted = [(row, digits_of(nip)) for row, nip in nips if digits_of(nip)]
+    wanted = [(row, digits) for row, nip in nips if (digits := digits_of(nip))]
     servants = {
         s.nip: s
         for s in CivilServant.objects.filter(nip__in=[n for _r, n in wanted]).only(

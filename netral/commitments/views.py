@@ -562,7 +562,7 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
 def _event_attendance(
     item: SocialisationEvent, nips: list[tuple[int, str]], actor: Any
 ) -> tuple[int, list[services.RowProblem]]:
-    wanted = [(row, digits_of(n)) for row, n in nips if digits_of(n)]
+    wanted = [(row, digits) for row, n in nips if (digits := digits_of(n))]
     servants = {
         s.nip: s
         for s in CivilServant.objects.filter(nip__in=[n for _r, n in wanted]).only(
