@@ -29,9 +29,11 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 def _fresh_calendars() -> None:
     """A test that changes days off and is rolled back leaves the revision where it was, so a
     calendar it built would be reused by the next test: start each test without any."""
+    from netral.core import reference
     from netral.rules import calendar
 
     calendar._cache.clear()
+    reference.forget()  # the same holds for the reference memo
 
 
 @pytest.fixture(autouse=True)

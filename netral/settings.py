@@ -261,7 +261,14 @@ CACHES: dict[str, dict[str, Any]] = {
         }
     )
 }
-RATELIMIT_USE_CACHE = "default"
+# Counters (rate limits, proof-of-work replay): the same Redis, else core_counter, where each
+# count is one atomic statement (netral.core.counters).
+CACHES["counters"] = (
+    CACHES["default"]
+    if _CACHE_URL
+    else {"BACKEND": "netral.core.counters.CounterCache", "LOCATION": "default"}
+)
+RATELIMIT_USE_CACHE = "counters"
 RATELIMIT_IP_META_KEY = (
     "HTTP_X_FORWARDED_FOR" if env_int("NETRAL_PROXY_COUNT", 0) else "REMOTE_ADDR"
 )
@@ -327,4 +334,9 @@ NETRAL_PERIODIC_TASKS: list[tuple[str, int]] = [
     ("netral.insights.tasks.expire_exports", 3600),
     ("netral.insights.tasks.weekly_summaries", 3600),
     ("netral.insights.tasks.refresh_rollup", 3600),  # recounts once a day, after midnight
+    ("netral.core.tasks.purge_counters", 3600),
+    ("netral.intake.tasks.purge_idempotency", 86400),
 ]
+# Seconds a process may use its memo of reference data (netral.core.reference) before it
+# checks whether another process changed that data.
+NETRAL_REFERENCE_RECHECK_SECONDS = env_int("NETRAL_REFERENCE_RECHECK_SECONDS", 2)

@@ -145,3 +145,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.subject}"
+
+
+class Revision(models.Model):
+    """A counter bumped on every change of some data that processes memoise (see
+    ``netral.core.reference``), so each process can tell cheaply that its copy is stale."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} revision {self.value}"
+
+
+class Counter(models.Model):
+    """Shared counters with an expiry: the rate limits' store when no Redis is configured
+    (``netral.core.counters.CounterCache``). Each read or change is one statement; on
+    PostgreSQL the table is UNLOGGED (a crash forgets the counts, which only forgives
+    clients, and no write here waits for the disk)."""
+
+    name = models.CharField(max_length=250, primary_key=True)
+    n = models.BigIntegerField()
+    expires_at = models.BigIntegerField(db_index=True, help_text="Unix time, seconds")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.n}"

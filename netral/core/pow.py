@@ -15,7 +15,7 @@ from altcha.v1 import ChallengeOptions as ChallengeOptionsV1
 from altcha.v1 import create_challenge as create_challenge_v1
 from altcha.v1 import verify_solution as verify_solution_v1
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 MAX_NUMBER = 50_000  # about 0.1 to 1 s on a cheap phone
@@ -57,4 +57,5 @@ def solved(payload: str) -> bool:
     if not valid:
         return False
     # Each solution counts once: a replayed one is treated as no solution.
-    return bool(cache.add(f"pow:{hashlib.sha256(payload.encode()).hexdigest()}", 1, 3600))
+    key = f"pow:{hashlib.sha256(payload.encode()).hexdigest()}"
+    return bool(caches["counters"].add(key, 1, 3600))

@@ -1,4 +1,4 @@
-"""Background tasks of the core: the worker's heartbeat."""
+"""Background tasks of the core: the worker's heartbeat, notifications, expired counters."""
 
 from __future__ import annotations
 
@@ -40,3 +40,14 @@ def email_notifications(key: str) -> int:
         )
         sent += 1
     return sent
+
+
+@task()
+def purge_counters() -> int:
+    """Remove expired rate-limit counters (one key per client and window accumulates)."""
+    from django.core.cache import caches
+
+    from netral.core.counters import CounterCache
+
+    counters = caches["counters"]
+    return counters.purge_expired() if isinstance(counters, CounterCache) else 0

@@ -15,6 +15,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from netral.core import reference
+
 CASE_COLUMNS = [
     "number", "state", "holder", "office_id", "region_id", "province_code", "regency_code",
     "election_id", "agency_id", "accused_name", "act_date", "registration", "registered_by_id",
@@ -61,6 +63,7 @@ def regional_agencies() -> list[Any]:
         if r.code not in existing
     ]
     Agency.objects.bulk_create(missing, batch_size=1000)
+    reference.changed()
     agencies = list(Agency.objects.exclude(region=None).order_by("pk"))
     with_unit = set(Unit.objects.values_list("agency_id", flat=True))
     Unit.objects.bulk_create(
@@ -135,6 +138,7 @@ def seed_cases(count: int, seed: int = 2024) -> int:
             if r.code not in have
         ]
     )
+    reference.changed()
     office_of = dict(Office.objects.filter(kind="bawaslu").values_list("region_id", "pk"))
     regencies = [r.code for r in regions if r.level == 2]
     elections = list(Election.objects.order_by("voting_day"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from netral.core import reference
 from netral.regions.models import Region
 
 # Province code -> time zone, per the three Indonesian zones (Keppres 41/1987 and later splits).
@@ -77,4 +78,6 @@ def load_regions() -> LoadResult:
     Region.objects.bulk_update(
         to_update, ["name", "level", "kind", "parent", "timezone"], batch_size=2000
     )
+    if to_create or to_update:
+        reference.changed()
     return LoadResult(len(to_create), len(to_update), unchanged)

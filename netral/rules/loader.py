@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from netral.core import reference
 from netral.rules.models import (
     CalendarRevision,
     DeadlineRule,
@@ -159,6 +160,7 @@ def load_rules(path: Path = CATALOGUE) -> LoadCounts:
             },
         )
         tally(created)
+    reference.changed()  # bulk writes above (sanction options) send no signals
     return counts
 
 

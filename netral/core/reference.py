@@ -1,0 +1,101 @@
+"""Reference data memoised per process: read on almost every request, changed a few times a year.
+
+The violation types and elections of the law's catalogue, the deadline rules, the provinces,
+the Bawaslu offices and the agencies a reporter may name are read by every report
+submission; loading them each time cost more than the report's own insert. A process keeps
+what it loaded (``memo``) together with the revision of ``core.Revision("reference")`` it
+saw. Every change bumps that revision in the changing transaction: ORM saves and deletes of
+the models in ``MODELS`` through signals, bulk paths (loaders, seeding) by calling
+``changed()``. Other processes compare their revision with the row at most every
+``NETRAL_REFERENCE_RECHECK_SECONDS`` (2), so they follow a change within that time; the
+changing process drops its memo at once.
+
+Values are shared between threads: treat them as read-only.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db.models import F
+
+REVISION = "reference"
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_memo: dict[str, Any] = {}
+_state = {"revision": -1, "checked_at": float("-inf")}
+
+
+def _current_revision() -> int:
+    from netral.core.models import Revision
+
+    value = Revision.objects.filter(name=REVISION).values_list("value", flat=True).first()
+    return value or 0
+
+
+def _recheck() -> None:
+    now = time.monotonic()
+    if now - _state["checked_at"] < settings.NETRAL_REFERENCE_RECHECK_SECONDS:
+        return
+    revision = _current_revision()
+    with _lock:
+        if revision != _state["revision"]:
+            _memo.clear()
+            _state["revision"] = revision
+        _state["checked_at"] = now
+
+
+def memo(name: str, load: Callable[[], T]) -> T:
+    """``load()``'s result, kept until the reference data changes."""
+    _recheck()
+    try:
+        return _memo[name]
+    except KeyError:
+        pass
+    value = load()
+    with _lock:
+        _memo[name] = value
+    return value
+
+
+def forget() -> None:
+    """Drop this process's memo; the next read checks the revision again."""
+    with _lock:
+        _memo.clear()
+        _state["checked_at"] = float("-inf")
+
+
+def changed() -> None:
+    """Reference data changed in the current transaction: bump the shared revision."""
+    from netral.core.models import Revision
+
+    forget()
+    if not Revision.objects.filter(name=REVISION).update(value=F("value") + 1):
+        Revision.objects.get_or_create(name=REVISION, defaults={"value": 1})
+
+
+def models() -> list[type]:
+    """The models whose rows are reference data (their saves and deletes bump the revision)."""
+    from netral.regions.models import Region
+    from netral.registry.models import Agency, Office
+    from netral.rules.models import DeadlineRule, Election, ViolationType
+
+    return [Agency, DeadlineRule, Election, Office, Region, ViolationType]
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models():
+        uid = f"reference:{model.__name__}"
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}:save")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}:delete")
+
+
+def _on_change(sender: Any, **kwargs: Any) -> None:
+    changed()

@@ -1,0 +1,48 @@
+"""Reference data memoised per process follows changes made anywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from netral.core import reference
+from netral.core.models import Revision
+from netral.rules.models import ViolationType
+from netral.rules.queries import violation_type_by_code, violation_types
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_save_in_this_process_is_seen_at_once(django_assert_num_queries):
+    before = len(violation_types())
+    with django_assert_num_queries(0):
+        violation_types()  # memoised (rechecked only every few seconds)
+    model = violation_types()[0]
+    ViolationType.objects.create(
+        code="new-act",
+        name_id="Perbuatan baru",
+        name_en="New act",
+        position=999,
+        citation=model.citation,
+    )
+    assert len(violation_types()) == before + 1
+    assert violation_type_by_code("new-act") is not None
+
+
+def test_another_process_change_is_seen_after_the_recheck_interval(settings):
+    """Another process bumps the revision row; this one follows at its next recheck."""
+    settings.NETRAL_REFERENCE_RECHECK_SECONDS = 3600
+    first = violation_types()
+    ViolationType.objects.filter(code=first[0].code).update(name_en="Renamed elsewhere")
+    Revision.objects.filter(name=reference.REVISION).update(value=12345)
+    assert violation_types()[0].name_en == first[0].name_en  # within the interval: memo
+    settings.NETRAL_REFERENCE_RECHECK_SECONDS = 0
+    assert violation_types()[0].name_en == "Renamed elsewhere"
+
+
+def test_bulk_loaders_bump_the_revision():
+    from netral.rules.loader import load_rules
+
+    before = Revision.objects.filter(name=reference.REVISION).values_list("value", flat=True)
+    start = before.first() or 0
+    load_rules()
+    assert (before.first() or 0) > start
