@@ -107,7 +107,9 @@ def record(
     if obj is not None:
         object_type, object_id = object_label(obj)
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
+    # No savepoint: the entry belongs to the caller's change, and a failure here must undo
+    # that change too (the caller's transaction is marked for rollback).
+    with transaction.atomic(savepoint=False):
         head = AuditStream.objects.select_for_update().filter(name=stream).first()
         if head is None:
             AuditStream.objects.get_or_create(name=stream)  # first entry of a new stream

@@ -20,7 +20,6 @@ from netral.intake.evidence import EvidenceRejected, store_upload
 from netral.intake.forms import NOT_SURE, ReportForm
 from netral.intake.queries import public_history, visible_reports
 from netral.intake.services import (
-    agency_for_text,
     ask_reporter,
     merge_report,
     reject_report,
@@ -28,7 +27,6 @@ from netral.intake.services import (
     request_completion,
     submit_report,
 )
-from netral.rules.models import Election, ViolationType
 
 router = Router(tags=["reports"])
 
@@ -165,21 +163,7 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Any:
     data = form.cleaned_data
     key = request.headers.get("Idempotency-Key", "").strip()[:80]
     result = submit_report(
-        fields={
-            "violation_type": ViolationType.objects.filter(code=data["violation_type"]).first(),
-            "election": Election.objects.filter(slug=data["election"]).first(),
-            "accused_name": data["accused_name"],
-            "accused_nip": data["accused_nip"],
-            "accused_agency_text": data["accused_agency_text"],
-            "accused_agency": agency_for_text(data["accused_agency_text"]),
-            "accused_position": data["accused_position"],
-            "act_region_id": data["act_region"],
-            "act_place": data["act_place"],
-            "act_date": data["act_date"],
-            "learned_date": data["learned_date"],
-            "description": data["description"],
-            "statement_true": True,
-        },
+        fields=form.report_fields(),
         identity=form.identity(),
         links=data["links"],
         upload_tokens=payload.evidence[:10],

@@ -8,8 +8,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from netral.regions.models import Region
-from netral.rules.models import Election, ViolationType
+from netral.regions.queries import provinces
+from netral.rules.queries import (
+    election_by_slug,
+    elections,
+    violation_type_by_code,
+    violation_types,
+)
 
 NOT_SURE = "not-sure"
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}$")
@@ -117,16 +122,17 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        types = ViolationType.objects.order_by("position").only("code", "name_id", "name_en")
         cast(forms.ChoiceField, self.fields["violation_type"]).choices = (
-            [("", _("Choose…"))] + [(v.code, str(v)) for v in types] + [(NOT_SURE, _("Not sure"))]
+            [("", _("Choose…"))]
+            + [(v.code, str(v)) for v in violation_types()]
+            + [(NOT_SURE, _("Not sure"))]
         )
         cast(forms.ChoiceField, self.fields["election"]).choices = [("", _("Not sure"))] + [
-            (e.slug, str(e)) for e in Election.objects.order_by("-voting_day")
+            (e.slug, str(e)) for e in elections()
         ]
-        provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("name")
-        cast(forms.ChoiceField, self.fields["act_region"]).choices = [("", _("Choose…"))] + [
-            (r.code, r.name) for r in provinces.only("code", "name")
+        cast(forms.ChoiceField, self.fields["act_region"]).choices = [
+            ("", _("Choose…")),
+            *provinces(),
         ]
 
     def clean_accused_nip(self) -> str:
@@ -182,6 +188,28 @@ class ReportForm(forms.Form):
             if not data.get("reporter_phone") and not data.get("reporter_email"):
                 self.add_error("reporter_phone", _("Give a phone number or an e-mail address."))
         return data
+
+    def report_fields(self) -> dict[str, Any]:
+        """The valid form as ``Report`` fields (catalogue rows from the reference memo)."""
+        from netral.intake.services import agency_for_text
+
+        data = self.cleaned_data
+        code = data["violation_type"]
+        return {
+            "violation_type": None if code == NOT_SURE else violation_type_by_code(code),
+            "election": election_by_slug(data["election"]),
+            "accused_name": data["accused_name"],
+            "accused_nip": data["accused_nip"],
+            "accused_agency_text": data["accused_agency_text"],
+            "accused_agency": agency_for_text(data["accused_agency_text"]),
+            "accused_position": data["accused_position"],
+            "act_region_id": data["act_region"],
+            "act_place": data["act_place"],
+            "act_date": data["act_date"],
+            "learned_date": data["learned_date"],
+            "description": data["description"],
+            "statement_true": True,
+        }
 
     def identity(self) -> dict[str, str] | None:
         data = self.cleaned_data

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from netral.core import audit
+from netral.core import audit, reference
 from netral.intake import crypto
 from netral.intake.links import normalise_link
 from netral.intake.models import (
@@ -54,19 +54,28 @@ def stream_for(report: Report) -> str:
     return f"office:{report.office_id}" if report.office_id else "intake"
 
 
+def _bawaslu_offices() -> tuple[dict[str, Office], Office | None]:
+    """Bawaslu offices by region code, and the national one (reference data, memoised)."""
+
+    def load() -> tuple[dict[str, Office], Office | None]:
+        offices = list(Office.objects.filter(kind=Office.Kind.BAWASLU).order_by("pk"))
+        by_region = {o.region_id: o for o in offices if o.region_id}
+        national = next((o for o in offices if o.level == Office.Level.NATIONAL), None)
+        return by_region, national
+
+    return reference.memo("intake.bawaslu_offices", load)
+
+
 def bawaslu_office_for(region_code: str | None) -> Office | None:
     """The Bawaslu office of a region, or of the nearest region above that has one."""
-    chain: list[str] = []
+    by_region, national = _bawaslu_offices()
     if region_code:
         parts = region_code.split(".")[:2]  # a district is handled by its regency or city
-        chain = [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
-    offices = {
-        o.region_id: o for o in Office.objects.filter(kind=Office.Kind.BAWASLU, region_id__in=chain)
-    }
-    for code in chain:
-        if code in offices:
-            return offices[code]
-    return Office.objects.filter(kind=Office.Kind.BAWASLU, level=Office.Level.NATIONAL).first()
+        for n in range(len(parts), 0, -1):
+            office = by_region.get(".".join(parts[:n]))
+            if office is not None:
+                return office
+    return national
 
 
 def route(report: Report) -> Office | None:
@@ -94,14 +103,6 @@ class Submitted:
     created: bool
 
 
-def _replay(key: str) -> Submitted | None:
-    previous = IdempotentSubmission.objects.select_related("report").filter(key=key).first()
-    if previous is None or previous.created_at < timezone.now() - IDEMPOTENCY_WINDOW:
-        return None
-    answer = crypto.decrypt(bytes(previous.response), bound_to=key)
-    return Submitted(previous.report, answer["secret"], created=False)
-
-
 def submit_report(
     *,
     fields: dict[str, Any],
@@ -111,68 +112,100 @@ def submit_report(
     idempotency_key: str,
     actor: Any = None,
 ) -> Submitted:
-    """Create a report (or return the one this idempotency key already created)."""
-    replay = _replay(idempotency_key)
-    if replay is not None:
-        return replay
-    secret = new_secret()
-    try:
-        with transaction.atomic():
-            report = Report(**fields)
-            report.receipt_code = new_receipt_code()
-            report.secret_digest = secret_digest(secret)
-            report.anonymous = not identity
-            if report.accused_nip and report.accused_id is None:
-                report.accused = CivilServant.objects.filter(nip=report.accused_nip).first()
-            if report.accused is not None and report.accused_agency_id is None:
-                report.accused_agency_id = report.accused.agency_id
-            report.late = is_late(
-                act_date=report.act_date, learned_date=report.learned_date, election=report.election
+    """Create a report (or return the one this idempotency key already created).
+
+    The usual submission is new, so nothing is looked up first: the key's row is inserted with
+    the report, and a key already used breaks its unique constraint, which rolls the attempt
+    back and answers with the first submission's receipt.
+    """
+    for _attempt in range(2):
+        secret = new_secret()
+        try:
+            report = _create_report(
+                fields=fields,
+                identity=identity,
+                links=links,
+                upload_tokens=upload_tokens,
+                idempotency_key=idempotency_key,
+                secret=secret,
+                actor=actor,
             )
-            report.office = route(report)
-            report.region_id = report.office.region_id if report.office else None
-            report.created_by = actor if getattr(actor, "is_authenticated", False) else None
-            report.save()
-            if identity:
-                report.reporter_identity = crypto.encrypt(identity, bound_to=report.receipt_code)
-                report.save(update_fields=["reporter_identity"])
-            ReportLink.objects.bulk_create(
-                ReportLink(report=report, url=url, platform=platform)
-                for url, platform in (normalise_link(link) for link in links)
-            )
-            if upload_tokens:
-                Evidence.objects.filter(upload_token__in=upload_tokens, report__isnull=True).update(
-                    report=report
-                )
-            ReportEvent.objects.create(report=report, status=Report.Status.RECEIVED)
-            IdempotentSubmission.objects.create(
-                key=idempotency_key,
-                report=report,
-                response=crypto.encrypt({"secret": secret}, bound_to=idempotency_key),
-            )
-            audit.record(
-                action=f"intake.{report.kind}.submit",
-                actor=report.created_by,
-                obj=report,
-                after={
-                    "receipt_code": report.receipt_code,
-                    "office": report.office_id,
-                    "violation_type": report.violation_type_id,
-                    "anonymous": report.anonymous,
-                    "late": report.late,
-                    "evidence": list(report.evidence.values_list("sha256", flat=True))
-                    if upload_tokens
-                    else [],
-                },
-                stream=stream_for(report),
-            )
-    except IntegrityError:
-        # A concurrent retry with the same key won the race: answer as it did.
-        replay = _replay(idempotency_key)
-        if replay is None:
-            raise
-        return replay
-    return Submitted(report, secret, created=True)
+        except IntegrityError:
+            previous = _previous(idempotency_key)
+            if previous is None:
+                raise
+            if previous.created_at >= timezone.now() - IDEMPOTENCY_WINDOW:
+                answer = crypto.decrypt(bytes(previous.response), bound_to=idempotency_key)
+                return Submitted(previous.report, answer["secret"], created=False)
+            previous.delete()  # an expired key not yet purged: the new submission takes it
+            continue
+        return Submitted(report, secret, created=True)
+    raise IntegrityError(f"idempotency key {idempotency_key!r} could not be claimed")
+
+
+def _previous(key: str) -> IdempotentSubmission | None:
+    return IdempotentSubmission.objects.select_related("report").filter(key=key).first()
+
+
+@transaction.atomic
+def _create_report(
+    *,
+    fields: dict[str, Any],
+    identity: dict[str, str] | None,
+    links: list[str],
+    upload_tokens: list[str],
+    idempotency_key: str,
+    secret: str,
+    actor: Any,
+) -> Report:
+    report = Report(**fields)
+    report.receipt_code = new_receipt_code()
+    report.secret_digest = secret_digest(secret)
+    report.anonymous = not identity
+    if identity:
+        report.reporter_identity = crypto.encrypt(identity, bound_to=report.receipt_code)
+    if report.accused_nip and report.accused_id is None:
+        report.accused = CivilServant.objects.filter(nip=report.accused_nip).first()
+    if report.accused is not None and report.accused_agency_id is None:
+        report.accused_agency_id = report.accused.agency_id
+    report.late = is_late(
+        act_date=report.act_date, learned_date=report.learned_date, election=report.election
+    )
+    report.office = route(report)
+    report.region_id = report.office.region_id if report.office else None
+    report.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    report.save()
+    IdempotentSubmission.objects.create(
+        key=idempotency_key,
+        report=report,
+        response=crypto.encrypt({"secret": secret}, bound_to=idempotency_key),
+    )
+    ReportLink.objects.bulk_create(
+        ReportLink(report=report, url=url, platform=platform)
+        for url, platform in (normalise_link(link) for link in links)
+    )
+    evidence: list[str] = []
+    if upload_tokens:
+        Evidence.objects.filter(upload_token__in=upload_tokens, report__isnull=True).update(
+            report=report
+        )
+        evidence = list(report.evidence.values_list("sha256", flat=True))
+    ReportEvent.objects.create(report=report, status=Report.Status.RECEIVED)
+    audit.record(
+        action=f"intake.{report.kind}.submit",
+        actor=report.created_by,
+        obj=report,
+        after={
+            "receipt_code": report.receipt_code,
+            "office": report.office_id,
+            "violation_type": report.violation_type_id,
+            "anonymous": report.anonymous,
+            "late": report.late,
+            "evidence": evidence,
+        },
+        stream=stream_for(report),
+    )
+    return report
 
 
 def report_for_receipt(code: str, secret: str) -> Report | None:
@@ -262,9 +295,22 @@ def purge_idempotency(now: Any = None) -> int:
     return deleted
 
 
+_AGENCY_LOOKUPS = 10_000
+
+
 def agency_for_text(text: str) -> Agency | None:
-    """The registry agency whose name the reporter typed, if it matches exactly."""
-    return Agency.objects.filter(name__iexact=text.strip()).first() if text.strip() else None
+    """The registry agency whose name the reporter typed, if it matches exactly (ignoring
+    case). Answers are memoised with the reference data: the same names come back often."""
+    key = text.strip()
+    if not key:
+        return None
+    found: dict[str, Agency | None] = reference.memo("intake.agency_for_text", dict)
+    folded = key.casefold()
+    if folded not in found:
+        if len(found) >= _AGENCY_LOOKUPS:
+            found.clear()
+        found[folded] = Agency.objects.filter(name__iexact=key).first()
+    return found[folded]
 
 
 def set_status(

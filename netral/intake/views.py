@@ -17,11 +17,10 @@ from netral.core.pow import new_challenge, solved
 from netral.core.ratelimit import over_limit, rate_limited
 from netral.core.scope import request_scope, require
 from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
-from netral.intake.forms import NOT_SURE, FindingForm, ReceiptForm, ReplyForm, ReportForm
+from netral.intake.forms import FindingForm, ReceiptForm, ReplyForm, ReportForm
 from netral.intake.models import Evidence, Report, ReportMessage
 from netral.intake.queries import public_history, visible_reports
 from netral.intake.services import (
-    agency_for_text,
     already_submitted,
     ask_reporter,
     masked_identity,
@@ -31,7 +30,6 @@ from netral.intake.services import (
     stream_for,
     submit_report,
 )
-from netral.rules.models import Election, ViolationType
 
 
 def _token() -> str:
@@ -102,7 +100,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
     form, key, upload_token = _bound_form(request, ReportForm, "form")
     if form.is_valid() and not form.has_error("attachments"):
         result = submit_report(
-            fields=_report_fields(form.cleaned_data),
+            fields=form.report_fields(),
             identity=form.identity(),
             links=form.cleaned_data["links"],
             upload_tokens=[upload_token],
@@ -116,29 +114,6 @@ def report_form(request: HttpRequest) -> HttpResponse:
         add_never_cache_headers(response)  # the receipt holds the secret: never stored
         return response
     return _form_page(request, form, _pending(upload_token), 422)
-
-
-def _report_fields(cleaned: dict[str, Any]) -> dict[str, Any]:
-    code = cleaned["violation_type"]
-    return {
-        "violation_type": None
-        if code == NOT_SURE
-        else ViolationType.objects.filter(code=code).first(),
-        "election": Election.objects.filter(slug=cleaned["election"]).first()
-        if cleaned["election"]
-        else None,
-        "accused_name": cleaned["accused_name"],
-        "accused_nip": cleaned["accused_nip"],
-        "accused_agency_text": cleaned["accused_agency_text"],
-        "accused_agency": agency_for_text(cleaned["accused_agency_text"]),
-        "accused_position": cleaned["accused_position"],
-        "act_region_id": cleaned["act_region"],
-        "act_place": cleaned["act_place"],
-        "act_date": cleaned["act_date"],
-        "learned_date": cleaned["learned_date"],
-        "description": cleaned["description"],
-        "statement_true": True,
-    }
 
 
 @never_cache
@@ -314,7 +289,7 @@ def finding_form(request: HttpRequest) -> HttpResponse:
         return render(request, "intake/finding_form.html", {"form": blank, "pending": []})
     form, key, upload_token = _bound_form(request, FindingForm, "finding")
     if form.is_valid() and not form.has_error("attachments"):
-        fields = {**_report_fields(form.cleaned_data), "kind": Report.Kind.FINDING}
+        fields = {**form.report_fields(), "kind": Report.Kind.FINDING}
         result = submit_report(
             fields=fields,
             identity=None,

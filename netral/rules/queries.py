@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from netral.core import reference
 from netral.rules.calendar import CALENDAR_DAYS, DayCounter, calendar_for
 from netral.rules.models import (
     DeadlineRule,
@@ -53,14 +54,39 @@ def reviewing_agency_on(day: date) -> ReviewingAgency | None:
     return ReviewingAgency.objects.filter(in_force(day)).order_by("-valid_from").first()
 
 
-def deadline_rule(step: str, election_kind: str, on: date) -> DeadlineRule | None:
-    """The rule in force for a step: one for the election's kind beats one for any election."""
-    rules = (
-        DeadlineRule.objects.filter(step=step, election_kind__in=[election_kind, "any"])
-        .filter(in_force(on))
-        .order_by("-valid_from")
+def violation_types() -> list[ViolationType]:
+    """Every violation type in catalogue order (reference data: memoised per process)."""
+    return reference.memo(
+        "rules.violation_types", lambda: list(ViolationType.objects.order_by("position"))
     )
-    candidates = list(rules)
+
+
+def violation_type_by_code(code: str) -> ViolationType | None:
+    return next((v for v in violation_types() if v.code == code), None)
+
+
+def elections() -> list[Election]:
+    """Every election, the latest first (reference data: memoised per process)."""
+    return reference.memo("rules.elections", lambda: list(Election.objects.all()))
+
+
+def election_by_slug(slug: str) -> Election | None:
+    return next((e for e in elections() if e.slug == slug), None) if slug else None
+
+
+def deadline_rule(step: str, election_kind: str, on: date) -> DeadlineRule | None:
+    """The rule in force for a step: one for the election's kind beats one for any election;
+    among several in force, the one valid from the latest date."""
+    rules = reference.memo("rules.deadline_rules", lambda: list(DeadlineRule.objects.all()))
+    candidates = sorted(
+        (
+            r
+            for r in rules
+            if r.step == step and r.election_kind in (election_kind, "any") and r.in_force_on(on)
+        ),
+        key=lambda r: r.valid_from or date.min,
+        reverse=True,
+    )
     specific = [r for r in candidates if r.election_kind == election_kind]
     return (specific or candidates)[0] if candidates else None
 

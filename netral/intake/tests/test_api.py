@@ -122,3 +122,24 @@ def test_public_form_page_weight_is_under_60_kb(client):
             assert path, asset
             total += len(open(path, "rb").read())  # noqa: SIM115
     assert total < 60_000
+
+
+def test_an_expired_idempotency_key_makes_a_new_report(client):
+    """A key is remembered for a day: a submission after that is new, even before the purge."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from netral.intake.models import IdempotentSubmission
+    from netral.intake.services import IDEMPOTENCY_WINDOW
+
+    headers = {"HTTP_IDEMPOTENCY_KEY": "client-old"}
+    first = client.post("/api/v1/reports", _payload(), content_type="application/json", **headers)
+    IdempotentSubmission.objects.update(
+        created_at=timezone.now() - IDEMPOTENCY_WINDOW - timedelta(minutes=1)
+    )
+    second = client.post("/api/v1/reports", _payload(), content_type="application/json", **headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["receipt_code"] != second.json()["receipt_code"]
+    assert Report.objects.count() == 2
+    assert IdempotentSubmission.objects.get().report.receipt_code == second.json()["receipt_code"]
