@@ -10,8 +10,8 @@ For each database the script
    ``netral_bench_intake_<pid>`` on the ``--postgres-url`` server for PostgreSQL) and prepares
    it like a deployment: ``migrate``, ``createcachetable``, ``load_regions``, ``load_rules`` and
    the demo seed (offices for routing, agencies, civil servants);
-2. starts gunicorn (2 sync workers, production settings: no DEBUG, rate limits in the database
-   cache, fresh secret and identity keys) on a free port of 127.0.0.1, serving the app's URLs
+2. starts gunicorn (2 sync workers, production settings: no DEBUG, rate-limit counters in the
+   ``core_counter`` table as without Redis, fresh secret and identity keys) on a free port of 127.0.0.1, serving the app's URLs
    plus one extra route that exists only in this benchmark (see ``wsgi_application``):
    ``POST /bench/bare-report``, a plain Django + django-ninja view that validates the same
    ``ReportIn`` schema and inserts the same ``Report`` row with one ``Report.objects.create``
