@@ -11,8 +11,9 @@ For each database the script
    it like a deployment: ``migrate``, ``createcachetable``, ``load_regions``, ``load_rules`` and
    the demo seed (offices for routing, agencies, civil servants);
 2. starts gunicorn (2 sync workers, production settings: no DEBUG, rate-limit counters in the
-   ``core_counter`` table as without Redis, fresh secret and identity keys) on a free port of 127.0.0.1, serving the app's URLs
-   plus one extra route that exists only in this benchmark (see ``wsgi_application``):
+   ``core_counter`` table as without Redis, fresh secret and identity keys) on a free port of
+   127.0.0.1, serving the app's URLs plus one extra route that exists only in this benchmark
+   (see ``wsgi_application``):
    ``POST /bench/bare-report``, a plain Django + django-ninja view that validates the same
    ``ReportIn`` schema and inserts the same ``Report`` row with one ``Report.objects.create``
    (no rate limit, form, idempotency, event, audit entry or encryption);

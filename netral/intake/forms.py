@@ -58,6 +58,28 @@ def validate_nik(value: str) -> list[str]:
     return errors
 
 
+def nik_warnings(value: str) -> list[str]:
+    """Doubts about a valid NIK that never block it: a region code (its first six digits, a
+    district) not in today's list may be one in force when the NIK was issued, before regions
+    were split and renumbered (DOMAIN: a warning, never a rejection)."""
+    from netral.regions.models import Region
+
+    if len(value) != 16 or not value.isdigit():
+        return []
+    code = f"{value[:2]}.{value[2:4]}.{value[4:6]}"
+    if Region.objects.filter(code=code).exists():
+        return []
+    return [
+        str(
+            _(
+                "The region code %(code)s of this NIK is not in today's list of districts. It "
+                "may be an older code; the report is accepted."
+            )
+            % {"code": code}
+        )
+    ]
+
+
 class ReportForm(forms.Form):
     violation_type = forms.ChoiceField(label=_("What did the civil servant do?"))
     election = forms.ChoiceField(label=_("Which election?"), required=False)
@@ -210,6 +232,11 @@ class ReportForm(forms.Form):
             "description": data["description"],
             "statement_true": True,
         }
+
+    def warnings(self) -> list[str]:
+        """What the reporter should know about the accepted input (never blocking)."""
+        identity = self.identity()
+        return nik_warnings(identity["nik"]) if identity else []
 
     def identity(self) -> dict[str, str] | None:
         data = self.cleaned_data

@@ -268,6 +268,16 @@ def masked_identity(report: Report) -> dict[str, str]:
     }
 
 
+def identity_warnings(report: Report) -> list[str]:
+    """Doubts about the reporter's identity for the officer (an unknown NIK region code)."""
+    from netral.intake.forms import nik_warnings
+
+    if not report.reporter_identity:
+        return []
+    identity = crypto.decrypt(bytes(report.reporter_identity), bound_to=report.receipt_code)
+    return nik_warnings(identity.get("nik", ""))
+
+
 @transaction.atomic
 def reveal_identity(*, report: Report, custodian: Any, reason: str) -> dict[str, str]:
     """The whole identity, for a custodian, after a stated reason; every reveal is audited."""

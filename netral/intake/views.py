@@ -23,6 +23,7 @@ from netral.intake.queries import public_history, visible_reports
 from netral.intake.services import (
     already_submitted,
     ask_reporter,
+    identity_warnings,
     masked_identity,
     report_for_receipt,
     reporter_reply,
@@ -109,7 +110,12 @@ def report_form(request: HttpRequest) -> HttpResponse:
         response = render(
             request,
             "intake/receipt.html",
-            {"report": result.report, "secret": result.secret, "repeat": not result.created},
+            {
+                "report": result.report,
+                "secret": result.secret,
+                "repeat": not result.created,
+                "warnings": form.warnings(),
+            },
         )
         add_never_cache_headers(response)  # the receipt holds the secret: never stored
         return response
@@ -243,6 +249,7 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "report": report,
         "identity": masked_identity(report),
+        "identity_warnings": identity_warnings(report),
         "revealed": revealed,
         "can_reveal": scope.can("intake.reveal") and bool(report.reporter_identity),
         "can_ask": scope.can("intake.manage"),

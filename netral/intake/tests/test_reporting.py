@@ -91,6 +91,26 @@ def test_nik_is_checked(client, form_data):
     assert "bukan tanggal yang sah" in response.content.decode()
 
 
+def test_an_unknown_nik_region_code_is_a_warning_never_a_rejection(client, form_data, as_user):
+    """Regions split and were renumbered (Papua 2022): an old code must still be accepted."""
+    data = {**form_data, "identified": "1", "reporter_name": "Yohanes", "reporter_address": "B",
+            "reporter_phone": "08123456789", "reporter_nik": "9901014506900001"}  # fmt: skip
+    response = client.post("/lapor/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "99.01.01" in page
+    assert "tidak ada dalam daftar kecamatan" in page
+    code, _secret = _receipt(page)
+    detail = as_user("bawaslu.kukar").get(f"/laporan/{code}/").content.decode()
+    assert "99.01.01" in detail  # the officer sees the doubt too, not the NIK
+    assert "9901014506900001" not in detail
+    known = client.post(
+        "/lapor/",
+        {**data, "reporter_nik": "6402014506900001", "submission_token": "k" * 24},
+    ).content.decode()
+    assert "tidak ada dalam daftar kecamatan" not in known
+
+
 def test_late_reports_are_accepted_and_flagged(client, form_data):
     late = {**form_data, "act_date": "2024-10-01", "learned_date": "2024-10-02"}
     code, _secret = _receipt(client.post("/lapor/", late).content.decode())
