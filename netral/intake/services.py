@@ -116,7 +116,8 @@ def submit_report(
 
     The usual submission is new, so nothing is looked up first: the key's row is inserted with
     the report, and a key already used breaks its unique constraint, which rolls the attempt
-    back and answers with the first submission's receipt.
+    back and answers with the first submission's receipt (an expired key is taken over, a
+    receipt code drawn twice is drawn again).
     """
     for _attempt in range(2):
         secret = new_secret()
@@ -133,14 +134,14 @@ def submit_report(
         except IntegrityError:
             previous = _previous(idempotency_key)
             if previous is None:
-                raise
+                continue  # not the key: the random receipt code was taken; draw another
             if previous.created_at >= timezone.now() - IDEMPOTENCY_WINDOW:
                 answer = crypto.decrypt(bytes(previous.response), bound_to=idempotency_key)
                 return Submitted(previous.report, answer["secret"], created=False)
             previous.delete()  # an expired key not yet purged: the new submission takes it
             continue
         return Submitted(report, secret, created=True)
-    raise IntegrityError(f"idempotency key {idempotency_key!r} could not be claimed")
+    raise IntegrityError("no receipt code or idempotency key could be claimed")
 
 
 def _previous(key: str) -> IdempotentSubmission | None:

@@ -143,3 +143,15 @@ def test_an_expired_idempotency_key_makes_a_new_report(client):
     assert first.json()["receipt_code"] != second.json()["receipt_code"]
     assert Report.objects.count() == 2
     assert IdempotentSubmission.objects.get().report.receipt_code == second.json()["receipt_code"]
+
+
+def test_a_receipt_code_drawn_twice_is_drawn_again(client, monkeypatch):
+    from netral.intake import services
+
+    first = client.post("/api/v1/reports", _payload(), content_type="application/json").json()
+    codes = iter([first["receipt_code"], "NTR-ZZZZ-ZZZZ"])
+    monkeypatch.setattr(services, "new_receipt_code", lambda: next(codes))
+    second = client.post("/api/v1/reports", _payload(), content_type="application/json")
+    assert second.status_code == 201
+    assert second.json()["receipt_code"] == "NTR-ZZZZ-ZZZZ"
+    assert Report.objects.count() == 2
