@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from netral.core.forms import DateField
 from netral.regions.queries import provinces
 from netral.rules.queries import (
     election_by_slug,
@@ -80,9 +81,31 @@ def nik_warnings(value: str) -> list[str]:
     ]
 
 
+def _violation_type_choices() -> list[tuple[str, Any]]:
+    return [
+        ("", _("Choose…")),
+        *((v.code, str(v)) for v in violation_types()),
+        (NOT_SURE, _("Not sure")),
+    ]
+
+
+def _election_choices() -> list[tuple[str, Any]]:
+    return [("", _("Not sure")), *((e.slug, str(e)) for e in elections())]
+
+
+def _province_choices() -> list[tuple[str, Any]]:
+    return [("", _("Choose…")), *provinces()]
+
+
 class ReportForm(forms.Form):
-    violation_type = forms.ChoiceField(label=_("What did the civil servant do?"))
-    election = forms.ChoiceField(label=_("Which election?"), required=False)
+    # Choices are callables over the reference memo: read when validating or rendering, in the
+    # language of the moment, and never copied or normalised per form.
+    violation_type = forms.ChoiceField(
+        label=_("What did the civil servant do?"), choices=_violation_type_choices
+    )
+    election = forms.ChoiceField(
+        label=_("Which election?"), choices=_election_choices, required=False
+    )
     accused_name = forms.CharField(label=_("Name of the civil servant"), max_length=200)
     accused_agency_text = forms.CharField(
         label=_("Agency or unit (OPD)"), max_length=200, required=False
@@ -94,12 +117,12 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    act_region = forms.ChoiceField(label=_("Province where it happened"))
+    act_region = forms.ChoiceField(label=_("Province where it happened"), choices=_province_choices)
     act_place = forms.CharField(label=_("Place"), max_length=300, required=False)
-    act_date = forms.DateField(
+    act_date = DateField(
         label=_("When did it happen?"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    learned_date = forms.DateField(
+    learned_date = DateField(
         label=_("When did you learn of it?"), widget=forms.DateInput(attrs={"type": "date"})
     )
     description = forms.CharField(
@@ -141,21 +164,6 @@ class ReportForm(forms.Form):
     )
     submission_token = forms.CharField(widget=forms.HiddenInput)
     upload_token = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["violation_type"]).choices = (
-            [("", _("Choose…"))]
-            + [(v.code, str(v)) for v in violation_types()]
-            + [(NOT_SURE, _("Not sure"))]
-        )
-        cast(forms.ChoiceField, self.fields["election"]).choices = [("", _("Not sure"))] + [
-            (e.slug, str(e)) for e in elections()
-        ]
-        cast(forms.ChoiceField, self.fields["act_region"]).choices = [
-            ("", _("Choose…")),
-            *provinces(),
-        ]
 
     def clean_accused_nip(self) -> str:
         nip = "".join(str(self.cleaned_data.get("accused_nip", "")).split())
