@@ -146,7 +146,7 @@ def _sql(vendor: str, scope: Any, today: Any) -> dict[str, Any]:
                 f"WHERE p.id IN ({', '.join(['%s'] * len(ppks))})",
                 ppks,
             )
-        fetch("SELECT v.code, v.name_id FROM rules_violationtype v", [])
+        # The violation types' names come from the reference memo (netral.core.reference).
 
     out["whole dashboard"] = dashboard
     return out

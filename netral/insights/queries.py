@@ -18,7 +18,8 @@ from netral.insights.models import CaseStat
 from netral.insights.rollup import recounted_today
 from netral.intake.models import Report
 from netral.intake.queries import visible_reports
-from netral.rules.models import Election, ViolationType
+from netral.rules.models import Election
+from netral.rules.queries import violation_types
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
             }
             for r in follow
         ]
-    names = dict(ViolationType.objects.values_list("code", "name_id"))
+    names = {v.code: v.name_id for v in violation_types()}  # reference memo: no query
     return {
         "cases": {
             "total": total,
