@@ -37,8 +37,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import database, percentile, report, run_child  # noqa: E402
-from bench.import_civil_servants import DEFAULT_POSTGRES_URL, _load, log  # noqa: E402
+from bench.harness import (  # noqa: E402
+    DEFAULT_POSTGRES_URL,
+    database,
+    log,
+    machine_load,
+    percentile,
+    report,
+    run_child,
+)
 
 TARGET_MS = 30.0
 PAGE = 25
@@ -236,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             report(_measure(args._child, sizes[0], args))
         return 0
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    load_before = _load()
+    load_before = machine_load()
     results: list[dict[str, Any]] = []
     for vendor in databases:
         for size in sizes:
@@ -251,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
     print()
     print(f"Case list benchmark: {', '.join(f'{n:,}' for n in sizes)} cases; {args.repeat} runs")
-    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {_load()} after")
+    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {machine_load()} after")
     print()
     ok = print_table(results)
     print()

@@ -30,8 +30,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import database, percentile, report, run_child  # noqa: E402
-from bench.import_civil_servants import DEFAULT_POSTGRES_URL, _load, log  # noqa: E402
+from bench.harness import (  # noqa: E402
+    DEFAULT_POSTGRES_URL,
+    database,
+    log,
+    machine_load,
+    percentile,
+    report,
+    run_child,
+)
 
 TARGETS = {"province": 50.0, "country": 200.0}
 
@@ -299,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
             report(_measure(args._child, args))
         return 0
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    load_before = _load()
+    load_before = machine_load()
     results: list[dict[str, Any]] = []
     for vendor in databases:
         arguments = [
@@ -316,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Commitment coverage benchmark: {args.servants:,} civil servants, {args.pacts:,} pacts, "
         f"{args.pledges:,} pledge attendances; {args.repeat} runs each"
     )
-    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {_load()} after")
+    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {machine_load()} after")
     print()
     ok = print_table(results)
     print()

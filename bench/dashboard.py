@@ -31,8 +31,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import database, percentile, report, run_child  # noqa: E402
-from bench.import_civil_servants import DEFAULT_POSTGRES_URL, _load, log  # noqa: E402
+from bench.harness import (  # noqa: E402
+    DEFAULT_POSTGRES_URL,
+    database,
+    log,
+    machine_load,
+    percentile,
+    report,
+    run_child,
+)
 
 TARGET_MS = 100.0
 TARGET_RATIO = 1.5
@@ -240,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
             report(_measure(args._child, args))
         return 0
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    load_before = _load()
+    load_before = machine_load()
     results: list[dict[str, Any]] = []
     for vendor in databases:
         arguments = [
@@ -251,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_child(__file__, vendor, arguments))
     print()
     print(f"Dashboard benchmark: {args.cases:,} cases; p95 of {args.repeat} runs, ms")
-    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {_load()} after")
+    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {machine_load()} after")
     print()
     ok = print_table(results)
     for r in results:

@@ -28,13 +28,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import database, report, run_child  # noqa: E402
-from bench.import_civil_servants import (  # noqa: E402
+from bench.harness import (  # noqa: E402
     DEFAULT_POSTGRES_URL,
-    _load,
+    database,
     log,
+    machine_load,
     peak_rss_mib,
+    report,
     reset_peak_rss,
+    run_child,
 )
 
 TARGET_RATIO = 0.5
@@ -160,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             report(_measure(args._child, args))
         return 0
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    load_before = _load()
+    load_before = machine_load()
     results: list[dict[str, Any]] = []
     for vendor in databases:
         arguments = [
@@ -171,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_child(__file__, vendor, arguments))
     print()
     print(f"Export benchmark: CSV of {args.cases:,} cases; best of {args.repeat} runs")
-    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {_load()} after")
+    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {machine_load()} after")
     print()
     return 0 if print_table(results) else 1
 

@@ -29,11 +29,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import os
 import pstats
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,8 +41,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-RESULT_MARK = "BENCH-RESULT "
+from bench import harness  # noqa: E402
+from bench.harness import (  # noqa: E402
+    DEFAULT_POSTGRES_URL,
+    log,
+    machine_load,
+    peak_rss_mib,
+    reset_peak_rss,
+)
+
 TARGET_RATIO = 0.5
 TARGET_ROWS = 4_300_000
 TARGET_SECONDS = 120.0
@@ -66,61 +70,6 @@ RAW_COLUMNS = (
     "created_at",
     "updated_at",
 )
-
-
-def log(message: str) -> None:
-    print(
-        f"[bench {time.strftime('%H:%M:%S', time.gmtime())}Z] {message}",
-        file=sys.stderr,
-        flush=True,
-    )
-
-
-# --- Memory (Linux: VmHWM is reset by writing 5 to clear_refs) ----------------------------------
-
-
-def reset_peak_rss() -> bool:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
-
-
-def peak_rss_mib() -> float | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-# --- Child: one database ------------------------------------------------------------------------
-
-
-def _create_postgres_database(admin_url: str, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return _with_database(admin_url, name)
-
-
-def _drop_postgres_database(admin_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _with_database(url: str, name: str) -> str:
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def _raw_load_sqlite(csv_path: Path, units: dict[str, tuple[int, int]], positions: dict[str, int]):
@@ -226,25 +175,8 @@ def run_child(
     profile: bool = False,
     repeat: int = 1,
 ) -> dict[str, Any]:
-    workdir = Path(tempfile.mkdtemp(prefix="netral-bench-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "netral.settings"
-    os.environ["NETRAL_DEBUG"] = "1"
-    os.environ["NETRAL_VAR_DIR"] = str(workdir)
-    db_name = ""
-    if database == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    else:
-        db_name = f"netral_bench_{os.getpid()}"
-        os.environ["DATABASE_URL"] = _create_postgres_database(postgres_url, db_name)
-    try:
+    with harness.database(database, postgres_url):
         return _measure(database, csv_path, rows, unit_count, profile, repeat)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if db_name:
-            _drop_postgres_database(postgres_url, db_name)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 class Phase:
@@ -495,22 +427,11 @@ def print_table(results: list[dict[str, Any]]) -> bool:
     return ok
 
 
-def _load() -> str:
-    """Load average and CPU pressure: other work on the machine skews the numbers."""
-    text = "load average " + " ".join(f"{v:.1f}" for v in os.getloadavg())
-    try:
-        some = Path("/proc/pressure/cpu").read_text().splitlines()[0].split()
-        text += f", CPU pressure {some[2].split('=')[1]}% (60 s)"
-    except (OSError, IndexError):
-        pass
-    return text
-
-
 def run_parent(args: argparse.Namespace) -> int:
     from bench import datagen
 
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    load_before = _load()
+    load_before = machine_load()
     with tempfile.TemporaryDirectory(prefix="netral-bench-csv-") as tmp:
         csv_path = Path(tmp) / "civil_servants.csv"
         log(f"generating {args.rows:,} rows (seed {args.seed}, {args.units} units)")
@@ -522,9 +443,7 @@ def run_parent(args: argparse.Namespace) -> int:
         log(f"generated {csv_path} ({size:,.1f} MiB) in {time.perf_counter() - start:.1f} s")
         results = []
         for database in databases:
-            command = [
-                sys.executable,
-                str(Path(__file__).resolve()),
+            arguments = [
                 "--rows",
                 str(args.rows),
                 "--units",
@@ -534,29 +453,16 @@ def run_parent(args: argparse.Namespace) -> int:
                 "--repeat",
                 str(args.repeat),
                 *(["--profile"] if args.profile else []),
-                "--_child",
-                database,
                 "--_csv",
                 str(csv_path),
             ]
-            proc = subprocess.run(  # noqa: S603  (this script itself, our arguments)
-                command, stdout=subprocess.PIPE, text=True, check=False
-            )
-            marked = [
-                line[len(RESULT_MARK) :]
-                for line in proc.stdout.splitlines()
-                if line.startswith(RESULT_MARK)
-            ]
-            if proc.returncode != 0 or not marked:
-                results.append(
-                    {"database": database, "rows": args.rows, "error": f"exit {proc.returncode}"}
-                )
-            else:
-                results.append(json.loads(marked[-1]))
+            result = harness.run_child(__file__, database, arguments)
+            result.setdefault("rows", args.rows)
+            results.append(result)
     print()
     runs = f", median of {args.repeat} runs" if args.repeat > 1 else ""
     print(f"Civil-servant import benchmark, {args.rows:,} rows{runs}")
-    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {_load()} after")
+    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {machine_load()} after")
     print()
     return 0 if print_table(results) else 1
 
@@ -598,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
             args.profile,
             args.repeat,
         )
-        print(RESULT_MARK + json.dumps(result), flush=True)
+        harness.report(result)
         return 0
     return run_parent(args)
 

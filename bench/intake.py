@@ -42,7 +42,6 @@ import cProfile
 import http.client
 import io
 import json
-import math
 import os
 import pstats
 import secrets
@@ -65,22 +64,21 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-RESULT_MARK = "BENCH-RESULT "
+from bench import harness  # noqa: E402
+from bench.harness import (  # noqa: E402
+    DEFAULT_POSTGRES_URL,
+    create_postgres_database,
+    drop_postgres_database,
+    log,
+    percentile,
+)
+
 TARGET_RATIO = 0.8
 WORKERS = 2
 APP_PATH = "/api/v1/reports"
 BARE_PATH = "/bench/bare-report"
 ENDPOINTS = {"app": APP_PATH, "bare": BARE_PATH}
 URLCONF_MODULE = "bench.intake_urls"  # built in memory by install_bench_urls(); not a file
-
-
-def log(message: str) -> None:
-    print(
-        f"[bench {time.strftime('%H:%M:%S', time.gmtime())}Z] {message}",
-        file=sys.stderr,
-        flush=True,
-    )
 
 
 def payload() -> dict[str, Any]:
@@ -305,34 +303,11 @@ def child_inspect(profile: bool) -> dict[str, Any]:
 
 
 def run_child(kind: str, profile: bool) -> int:
-    result = child_prepare() if kind == "prepare" else child_inspect(profile)
-    print(RESULT_MARK + json.dumps(result), flush=True)
+    harness.report(child_prepare() if kind == "prepare" else child_inspect(profile))
     return 0
 
 
 # --- Parent: databases, gunicorn, load generator ----------------------------------------------
-
-
-def _with_database(url: str, name: str) -> str:
-    from urllib.parse import urlsplit, urlunsplit
-
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def _create_postgres_database(admin_url: str, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return _with_database(admin_url, name)
-
-
-def _drop_postgres_database(admin_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
@@ -359,20 +334,9 @@ def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
 
 
 def _run_child(kind: str, env: dict[str, str], profile: bool = False) -> dict[str, Any]:
-    command = [sys.executable, str(Path(__file__).resolve()), "--_child", kind]
-    if profile:
-        command.append("--profile")
-    proc = subprocess.run(  # noqa: S603  (this script itself, our arguments)
-        command, stdout=subprocess.PIPE, text=True, check=False, env=env, cwd=ROOT
-    )
-    marked = [
-        line[len(RESULT_MARK) :]
-        for line in proc.stdout.splitlines()
-        if line.startswith(RESULT_MARK)
-    ]
-    if proc.returncode != 0 or not marked:
-        raise RuntimeError(f"{kind} child failed with exit status {proc.returncode}")
-    result: dict[str, Any] = json.loads(marked[-1])
+    result = harness.run_child(__file__, kind, ["--profile"] if profile else [], env=env)
+    if "error" in result:
+        raise RuntimeError(f"{kind} child failed: {result['error']}")
     return result
 
 
@@ -546,12 +510,6 @@ def load(port: int, path: str, body: bytes, requests: int, concurrency: int, cap
     return results
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
 def summary(batch: Batch) -> dict[str, Any]:
     ok = len(batch.latencies)
     return {
@@ -575,7 +533,7 @@ def bench_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
             if database == "sqlite":
                 url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
             else:
-                url = _create_postgres_database(args.postgres_url, pg_name)
+                url = create_postgres_database(args.postgres_url, pg_name)
                 created_pg = True
             var_dir = Path(tmp) / "var"
             (var_dir / "static").mkdir(parents=True)  # whitenoise's root; nothing collected
@@ -642,7 +600,7 @@ def bench_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
             if server is not None:
                 server.stop()
             if created_pg:
-                _drop_postgres_database(args.postgres_url, pg_name)
+                drop_postgres_database(args.postgres_url, pg_name)
     return result
 
 
