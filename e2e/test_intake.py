@@ -227,6 +227,27 @@ def test_custodian_reveals_an_identified_reporter_with_a_reason(
     assert NIK not in str(entry.after), entry.after
 
 
+def test_a_nik_with_an_unknown_region_code_is_accepted_with_a_warning(
+    page: Page, browser: Browser, live_server: Any
+) -> None:
+    """Regions were split and renumbered over time: an old code is a warning, not an error."""
+    old_code_nik = "9901014506900001"  # 99.01.01 is no district in today's list
+    _fill_report(page, _values(identified=True) | {"reporter_nik": old_code_nik}, identified=True)
+    _submit(page)
+    code, _secret = _receipt(page)
+    expect(page.locator("main")).to_contain_text("Kode wilayah 99.01.01 pada NIK ini")
+    expect(page.locator("main")).not_to_contain_text(old_code_nik)
+
+    context, officer = _officer(browser, live_server, "bawaslu.kukar")
+    try:
+        officer.goto(f"/laporan/{code}/")
+        reporter = officer.locator("#reporter")
+        expect(reporter).to_contain_text("99.01.01")
+        expect(reporter).not_to_contain_text(old_code_nik)
+    finally:
+        context.close()
+
+
 def test_a_bad_nip_keeps_every_other_value_and_the_photo(page: Page, tmp_path: Path) -> None:
     from netral.intake.models import Evidence, Report
 
