@@ -116,6 +116,22 @@ def totp_code(username: str, offset_steps: int = 0) -> str:
     return f"{totp(demo_totp_key(username), drift=offset_steps):06d}"
 
 
+def unused_totp_code(username: str) -> str:
+    """A code the server accepts after the sign-in's: each code counts once (``last_t``), and
+    the server's window follows the drift the sign-in left (-1 when it crossed a 30 s step)."""
+    import time
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from netral.demo.seed import demo_totp_key
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    now = int(time.time() - device.t0) // device.step
+    step = max(now + device.drift, device.last_t + 1)
+    return f"{totp(demo_totp_key(username), drift=step - now):06d}"
+
+
 def main_submit(page: Page) -> Locator:
     """The submit button of the page's own form (the header holds language and sign-out forms)."""
     return page.locator("main form button[type=submit]")
