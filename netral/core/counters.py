@@ -78,7 +78,7 @@ class CounterCache(BaseCache):
         key = self.make_and_validate_key(key, version=version)
         expires = self._expiry(timeout)
         if expires is None:
-            self.delete(key, version=version)
+            self._delete(key)
             return
         self._execute(
             "INSERT INTO {table} (name, n, expires_at) VALUES (%s, %s, %s) "
@@ -108,7 +108,7 @@ class CounterCache(BaseCache):
         key = self.make_and_validate_key(key, version=version)
         expires = self._expiry(timeout)
         if expires is None:
-            return self.delete(key, version=version)
+            return self._delete(key)
         changed, _ = self._execute(
             "UPDATE {table} SET expires_at = %s WHERE name = %s AND expires_at > %s",
             [expires, key, int(time.time())],
@@ -116,8 +116,11 @@ class CounterCache(BaseCache):
         return changed == 1
 
     def delete(self, key: Any, version: int | None = None) -> bool:
-        key = self.make_and_validate_key(key, version=version)
-        changed, _ = self._execute("DELETE FROM {table} WHERE name = %s", [key])
+        return self._delete(self.make_and_validate_key(key, version=version))
+
+    def _delete(self, made_key: str) -> bool:
+        """Delete by a key already made (prefixed and versioned)."""
+        changed, _ = self._execute("DELETE FROM {table} WHERE name = %s", [made_key])
         return changed == 1
 
     def clear(self) -> None:

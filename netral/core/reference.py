@@ -4,24 +4,24 @@ The violation types and elections of the law's catalogue, the deadline rules, th
 the Bawaslu offices and the agencies a reporter may name are read by every report
 submission; loading them each time cost more than the report's own insert. A process keeps
 what it loaded (``memo``) together with the revision of ``core.Revision("reference")`` it
-saw. Every change bumps that revision in the changing transaction: ORM saves and deletes of
-the models in ``MODELS`` through signals, bulk paths (loaders, seeding) by calling
-``changed()``. Other processes compare their revision with the row at most every
-``NETRAL_REFERENCE_RECHECK_SECONDS`` (2), so they follow a change within that time; the
-changing process drops its memo at once.
+saw. Every change gives that revision a new random value in the changing transaction: ORM
+saves and deletes of the models in ``models()`` through signals, bulk paths (loaders,
+seeding) by calling ``changed()``. Other processes compare their revision with the row at
+most every ``NETRAL_REFERENCE_RECHECK_SECONDS`` (2), so they follow a change within that
+time; the changing process drops its memo at once.
 
 Values are shared between threads: treat them as read-only.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import F
 
 REVISION = "reference"
 T = TypeVar("T")
@@ -71,12 +71,26 @@ def forget() -> None:
 
 
 def changed() -> None:
-    """Reference data changed in the current transaction: bump the shared revision."""
-    from netral.core.models import Revision
+    """Reference data changed in the current transaction: give the shared revision a new value.
 
+    The value is random, not a count: a bump rolled back and another process's later bump can
+    never land on the same number, so a memo loaded inside the rolled-back transaction is never
+    taken for current. One statement, so concurrent first changes cannot lose one.
+    """
     forget()
-    if not Revision.objects.filter(name=REVISION).update(value=F("value") + 1):
-        Revision.objects.get_or_create(name=REVISION, defaults={"value": 1})
+    _bump()
+
+
+def _bump() -> None:
+    from django.db import connection
+
+    table = connection.ops.quote_name("core_revision")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, value) VALUES (%s, %s) "  # noqa: S608 (quoted name)
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            [REVISION, secrets.randbits(62)],
+        )
 
 
 def models() -> list[type]:

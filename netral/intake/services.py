@@ -120,7 +120,7 @@ def submit_report(
     receipt code drawn twice is drawn again).
     """
     for _attempt in range(2):
-        secret = new_secret()
+        secret, receipt_code = new_secret(), new_receipt_code()
         try:
             report = _create_report(
                 fields=fields,
@@ -128,13 +128,16 @@ def submit_report(
                 links=links,
                 upload_tokens=upload_tokens,
                 idempotency_key=idempotency_key,
+                receipt_code=receipt_code,
                 secret=secret,
                 actor=actor,
             )
         except IntegrityError:
             previous = _previous(idempotency_key)
             if previous is None:
-                continue  # not the key: the random receipt code was taken; draw another
+                if Report.objects.filter(receipt_code=receipt_code).exists():
+                    continue  # the random receipt code was taken: draw another
+                raise  # another constraint: not a retry
             if previous.created_at >= timezone.now() - IDEMPOTENCY_WINDOW:
                 answer = crypto.decrypt(bytes(previous.response), bound_to=idempotency_key)
                 return Submitted(previous.report, answer["secret"], created=False)
@@ -156,11 +159,12 @@ def _create_report(
     links: list[str],
     upload_tokens: list[str],
     idempotency_key: str,
+    receipt_code: str,
     secret: str,
     actor: Any,
 ) -> Report:
     report = Report(**fields)
-    report.receipt_code = new_receipt_code()
+    report.receipt_code = receipt_code
     report.secret_digest = secret_digest(secret)
     report.anonymous = not identity
     if identity:
@@ -270,13 +274,23 @@ def masked_identity(report: Report) -> dict[str, str]:
 
 
 def identity_warnings(report: Report) -> list[str]:
-    """Doubts about the reporter's identity for the officer (an unknown NIK region code)."""
+    """Doubts about the reporter's identity for an officer, without revealing any of it: the
+    region code itself (six of the NIK's digits, the reporter's district) is left out."""
+    from django.utils.translation import gettext as _
+
     from netral.intake.forms import nik_warnings
 
     if not report.reporter_identity:
         return []
     identity = crypto.decrypt(bytes(report.reporter_identity), bound_to=report.receipt_code)
-    return nik_warnings(identity.get("nik", ""))
+    if not nik_warnings(identity.get("nik", "")):
+        return []
+    return [
+        _(
+            "The region code of this NIK is not in today's list of districts (it may be an "
+            "older code)."
+        )
+    ]
 
 
 @transaction.atomic
@@ -297,7 +311,10 @@ def reveal_identity(*, report: Report, custodian: Any, reason: str) -> dict[str,
 
 
 def already_submitted(idempotency_key: str) -> bool:
-    return IdempotentSubmission.objects.filter(key=idempotency_key).exists()
+    """Whether this key already made a report within its window (a later one makes a new one)."""
+    return IdempotentSubmission.objects.filter(
+        key=idempotency_key, created_at__gte=timezone.now() - IDEMPOTENCY_WINDOW
+    ).exists()
 
 
 def purge_idempotency(now: Any = None) -> int:

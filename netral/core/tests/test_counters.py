@@ -49,6 +49,12 @@ def test_only_integers_are_stored(counters):
 
 def test_zero_timeout_stores_nothing_and_purge_removes_expired_rows(counters):
     assert counters.add("never", 1, 0) is False
+    counters.set("gone", 5, 60)
+    counters.set("gone", 5, 0)  # a zero timeout removes the value (the same key, prefixed once)
+    assert counters.get("gone") is None
+    counters.set("touched", 5, 60)
+    assert counters.touch("touched", 0) is True
+    assert counters.get("touched") is None
     counters.set("old", 1, 60)
     counters.set("new", 1, 60)
     Counter.objects.filter(name__endswith="old").update(expires_at=int(time.time()) - 1)

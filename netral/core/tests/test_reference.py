@@ -33,7 +33,7 @@ def test_another_process_change_is_seen_after_the_recheck_interval(settings):
     settings.NETRAL_REFERENCE_RECHECK_SECONDS = 3600
     first = violation_types()
     ViolationType.objects.filter(code=first[0].code).update(name_en="Renamed elsewhere")
-    Revision.objects.filter(name=reference.REVISION).update(value=12345)
+    Revision.objects.update_or_create(name=reference.REVISION, defaults={"value": 12345})
     assert violation_types()[0].name_en == first[0].name_en  # within the interval: memo
     settings.NETRAL_REFERENCE_RECHECK_SECONDS = 0
     assert violation_types()[0].name_en == "Renamed elsewhere"
@@ -45,4 +45,26 @@ def test_bulk_loaders_bump_the_revision():
     before = Revision.objects.filter(name=reference.REVISION).values_list("value", flat=True)
     start = before.first() or 0
     load_rules()
-    assert (before.first() or 0) > start
+    assert (before.first() or 0) != start
+
+
+def test_a_memo_loaded_in_a_rolled_back_change_is_never_taken_for_current(settings):
+    """The rolled-back bump and another process's next bump must not meet on one revision."""
+    from django.db import transaction
+
+    settings.NETRAL_REFERENCE_RECHECK_SECONDS = 0
+    model = violation_types()[0]
+
+    def rolled_back_change() -> None:
+        with transaction.atomic():
+            ViolationType.objects.create(
+                code="phantom", name_id="Hantu", name_en="Phantom", position=998,
+                citation=model.citation,
+            )  # fmt: skip
+            assert violation_type_by_code("phantom") is not None  # memo loaded inside
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        rolled_back_change()
+    reference._bump()  # another process commits a change (this one's memo stays)
+    assert violation_type_by_code("phantom") is None

@@ -155,3 +155,19 @@ def test_a_receipt_code_drawn_twice_is_drawn_again(client, monkeypatch):
     assert second.status_code == 201
     assert second.json()["receipt_code"] == "NTR-ZZZZ-ZZZZ"
     assert Report.objects.count() == 2
+
+
+def test_a_constraint_other_than_the_key_or_the_code_is_not_retried(client, monkeypatch):
+    """Only a taken receipt code is drawn again; any other integrity error surfaces as is."""
+    from django.db import IntegrityError
+
+    from netral.intake import services
+
+    def broken(**kwargs):
+        raise IntegrityError("FOREIGN KEY constraint failed")
+
+    monkeypatch.setattr(services, "_create_report", broken)
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        services.submit_report(
+            fields={}, identity=None, links=[], upload_tokens=[], idempotency_key="api:x"
+        )

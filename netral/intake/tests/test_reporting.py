@@ -102,7 +102,9 @@ def test_an_unknown_nik_region_code_is_a_warning_never_a_rejection(client, form_
     assert "tidak ada dalam daftar kecamatan" in page
     code, _secret = _receipt(page)
     detail = as_user("bawaslu.kukar").get(f"/laporan/{code}/").content.decode()
-    assert "99.01.01" in detail  # the officer sees the doubt too, not the NIK
+    # The officer sees the doubt, but not the district: six of the NIK's digits.
+    assert "Kode wilayah NIK ini tidak ada dalam daftar kecamatan" in detail
+    assert "99.01.01" not in detail
     assert "9901014506900001" not in detail
     known = client.post(
         "/lapor/",
@@ -266,3 +268,22 @@ def test_form_page_stays_in_history_but_receipts_are_never_stored(client, form_d
     assert "no-store" not in page["Cache-Control"]
     receipt = client.post("/lapor/", form_data)
     assert "no-store" in receipt["Cache-Control"]
+
+
+def test_a_form_key_past_its_window_stores_the_new_files(client, form_data, photo):
+    """A token reused after the idempotency window makes a new report, files included."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from netral.intake.models import IdempotentSubmission
+    from netral.intake.services import IDEMPOTENCY_WINDOW
+
+    client.post("/lapor/", form_data)
+    IdempotentSubmission.objects.update(
+        created_at=timezone.now() - IDEMPOTENCY_WINDOW - timedelta(minutes=1)
+    )
+    again = client.post("/lapor/", {**form_data, "attachments": SimpleUploadedFile("a.jpg", photo)})
+    code, _secret = _receipt(again.content.decode())
+    assert Report.objects.count() == 2
+    assert Report.objects.get(receipt_code=code).evidence.count() == 1
