@@ -2,7 +2,7 @@
 
     python bench/intake.py [--database sqlite|postgresql|both] [--requests N]
                            [--concurrency C] [--rounds R] [--warmup W] [--postgres-url URL]
-                           [--profile]
+                           [--cache-url redis://...] [--profile]
 
 For each database the script
 
@@ -11,7 +11,8 @@ For each database the script
    it like a deployment: ``migrate``, ``createcachetable``, ``load_regions``, ``load_rules`` and
    the demo seed (offices for routing, agencies, civil servants);
 2. starts gunicorn (2 sync workers, production settings: no DEBUG, rate-limit counters in the
-   ``core_counter`` table as without Redis, fresh secret and identity keys) on a free port of
+   ``core_counter`` table as without Redis, or in the Redis of ``--cache-url`` as with
+   ``NETRAL_CACHE_URL``, fresh secret and identity keys) on a free port of
    127.0.0.1, serving the app's URLs plus two routes that exist only in this benchmark
    (see ``wsgi_application``), plain Django + django-ninja views that validate the same
    ``ReportIn`` schema:
@@ -350,7 +351,7 @@ def run_child(kind: str, profile: bool) -> int:
 # --- Parent: databases, gunicorn, load generator ----------------------------------------------
 
 
-def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
+def server_env(database_url: str, var_dir: Path, cache_url: str = "") -> dict[str, str]:
     """Production-like settings (README "Configuration"), with fresh keys for this run."""
     inherited = {
         k: v
@@ -370,6 +371,7 @@ def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
         "NETRAL_ALLOWED_HOSTS": "127.0.0.1",
         "NETRAL_RATE_REPORTS": "100000000/h",  # counted as in production, never reached
         "NETRAL_LOG_LEVEL": "WARNING",
+        **({"NETRAL_CACHE_URL": cache_url} if cache_url else {}),
     }
 
 
@@ -577,7 +579,7 @@ def bench_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
                 created_pg = True
             var_dir = Path(tmp) / "var"
             (var_dir / "static").mkdir(parents=True)  # whitenoise's root; nothing collected
-            env = server_env(url, var_dir)
+            env = server_env(url, var_dir, args.cache_url)
             log(f"{database}: preparing a fresh database (migrate, cache table, rules, seed)")
             prepared = _run_child("prepare", env)
             result["server"] = prepared["server"]
@@ -735,7 +737,8 @@ def run_parent(args: argparse.Namespace) -> int:
         f"Report intake benchmark: gunicorn {WORKERS} sync workers, {args.concurrency} client "
         f"threads, {args.requests} measured requests per endpoint in {args.rounds} alternating "
         f"rounds after {args.warmup} warm-up requests, {os.cpu_count()} CPUs shared with the "
-        "client and the database"
+        "client and the database; rate-limit counters in "
+        + ("Redis" if args.cache_url else "the database")
     )
     print()
     return 0 if print_table(results) else 1
@@ -759,7 +762,12 @@ def main(argv: list[str] | None = None) -> int:
         help="server on which a throwaway database is created and dropped",
     )
     parser.add_argument(
-        "--profile", action="store_true", help="cProfile both endpoints in-process (stderr)"
+        "--cache-url",
+        default="",
+        help="Redis for the shared cache and the rate-limit counters (default: database tables)",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile each endpoint in-process (stderr)"
     )
     parser.add_argument("--_child", choices=["prepare", "inspect"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
