@@ -59,16 +59,22 @@ def validate_nik(value: str) -> list[str]:
     return errors
 
 
-def nik_warnings(value: str) -> list[str]:
-    """Doubts about a valid NIK that never block it: a region code (its first six digits, a
-    district) not in today's list may be one in force when the NIK was issued, before regions
-    were split and renumbered (DOMAIN: a warning, never a rejection)."""
+def unknown_nik_region(value: str) -> str:
+    """The region code (first six digits, a district) of a NIK when it is not in today's list,
+    else "": it may be one in force when the NIK was issued, before regions were split and
+    renumbered (DOMAIN: a warning, never a rejection)."""
     from netral.regions.models import Region
 
     if len(value) != 16 or not value.isdigit():
-        return []
+        return ""
     code = f"{value[:2]}.{value[2:4]}.{value[4:6]}"
-    if Region.objects.filter(code=code).exists():
+    return "" if Region.objects.filter(code=code).exists() else code
+
+
+def nik_warnings(value: str) -> list[str]:
+    """Doubts about a valid NIK that never block it, for the reporter."""
+    code = unknown_nik_region(value)
+    if not code:
         return []
     return [
         str(

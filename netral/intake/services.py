@@ -261,11 +261,16 @@ def reporter_reply(*, report: Report, body: str, upload_token: str = "") -> Repo
     return message
 
 
+def _identity(report: Report) -> dict[str, str]:
+    """The reporter's identity, decrypted (bound to the receipt code)."""
+    return crypto.decrypt(bytes(report.reporter_identity or b""), bound_to=report.receipt_code)
+
+
 def masked_identity(report: Report) -> dict[str, str]:
     """What an officer without the custodian role may see of a reporter."""
     if not report.reporter_identity:
         return {}
-    identity = crypto.decrypt(bytes(report.reporter_identity), bound_to=report.receipt_code)
+    identity = _identity(report)
     return {
         key: crypto.mask(value, keep=2 if key != "name" else 1)
         for key, value in identity.items()
@@ -278,12 +283,9 @@ def identity_warnings(report: Report) -> list[str]:
     region code itself (six of the NIK's digits, the reporter's district) is left out."""
     from django.utils.translation import gettext as _
 
-    from netral.intake.forms import nik_warnings
+    from netral.intake.forms import unknown_nik_region
 
-    if not report.reporter_identity:
-        return []
-    identity = crypto.decrypt(bytes(report.reporter_identity), bound_to=report.receipt_code)
-    if not nik_warnings(identity.get("nik", "")):
+    if not report.reporter_identity or not unknown_nik_region(_identity(report).get("nik", "")):
         return []
     return [
         _(
@@ -298,7 +300,7 @@ def reveal_identity(*, report: Report, custodian: Any, reason: str) -> dict[str,
     """The whole identity, for a custodian, after a stated reason; every reveal is audited."""
     if not reason.strip():
         raise ValueError("a reason is required")
-    identity = crypto.decrypt(bytes(report.reporter_identity or b""), bound_to=report.receipt_code)
+    identity = _identity(report)
     audit.record(
         action="intake.identity.reveal",
         actor=custodian,
