@@ -27,8 +27,8 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_calendars() -> None:
-    """A test that changes days off and is rolled back leaves the revision where it was, so a
-    calendar it built would be reused by the next test: start each test without any."""
+    """Each test starts with no cached calendar and no reference memo: tests stay independent
+    of what earlier tests (rolled back) had built."""
     from netral.core import reference
     from netral.rules import calendar
 

@@ -148,8 +148,9 @@ class Notification(models.Model):
 
 
 class Revision(models.Model):
-    """A counter bumped on every change of some data that processes memoise (see
-    ``netral.core.reference``), so each process can tell cheaply that its copy is stale."""
+    """A value changed on every change of some data that processes cache (the reference memo,
+    the working calendars; see ``netral.core.reference.bump_revision``), so each process can
+    tell cheaply that its copy is stale."""
 
     name = models.CharField(max_length=64, primary_key=True)
     value = models.PositiveBigIntegerField(default=0)

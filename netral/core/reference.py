@@ -31,18 +31,37 @@ _memo: dict[str, Any] = {}
 _state = {"revision": -1, "checked_at": float("-inf")}
 
 
-def _current_revision() -> int:
+def read_revision(name: str) -> int:
+    """The current value of a named revision (0 before its first change)."""
     from netral.core.models import Revision
 
-    value = Revision.objects.filter(name=REVISION).values_list("value", flat=True).first()
+    value = Revision.objects.filter(name=name).values_list("value", flat=True).first()
     return value or 0
+
+
+def bump_revision(name: str) -> None:
+    """Give a named revision a new value, in the current transaction.
+
+    The value is random, not a count: a bump rolled back and another process's later bump can
+    never land on the same number, so whatever was cached inside the rolled-back transaction is
+    never taken for current. One statement, so concurrent first changes cannot lose one.
+    """
+    from django.db import connection
+
+    table = connection.ops.quote_name("core_revision")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, value) VALUES (%s, %s) "  # noqa: S608 (quoted name)
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            [name, secrets.randbits(62)],
+        )
 
 
 def _recheck() -> None:
     now = time.monotonic()
     if now - _state["checked_at"] < settings.NETRAL_REFERENCE_RECHECK_SECONDS:
         return
-    revision = _current_revision()
+    revision = read_revision(REVISION)
     with _lock:
         if revision != _state["revision"]:
             _memo.clear()
@@ -71,26 +90,10 @@ def forget() -> None:
 
 
 def changed() -> None:
-    """Reference data changed in the current transaction: give the shared revision a new value.
-
-    The value is random, not a count: a bump rolled back and another process's later bump can
-    never land on the same number, so a memo loaded inside the rolled-back transaction is never
-    taken for current. One statement, so concurrent first changes cannot lose one.
-    """
+    """Reference data changed in the current transaction: drop this process's memo and give
+    the shared revision a new value (see ``bump_revision``)."""
     forget()
-    _bump()
-
-
-def _bump() -> None:
-    from django.db import connection
-
-    table = connection.ops.quote_name("core_revision")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (name, value) VALUES (%s, %s) "  # noqa: S608 (quoted name)
-            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            [REVISION, secrets.randbits(62)],
-        )
+    bump_revision(REVISION)
 
 
 def models() -> list[type]:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Protocol
 
+from netral.core import reference
+
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2045, 12, 31)
 
@@ -101,8 +103,15 @@ class CalendarDays:
 
 CALENDAR_DAYS = CalendarDays()
 
+REVISION = "calendar"  # core.Revision row: changed with every change of days off
+
 _lock = threading.Lock()
 _cache: dict[tuple[str, int], WorkingCalendar] = {}
+
+
+def days_off_changed() -> None:
+    """Days off changed in the current transaction: cached calendars of every process are stale."""
+    reference.bump_revision(REVISION)
 
 
 def region_chain(code: str | None) -> list[str]:
@@ -119,10 +128,9 @@ def calendar_for(region_code: str | None = None) -> WorkingCalendar:
     Built from the database and cached per process; the cache key includes the calendar
     revision, which every change of days off bumps, so all processes agree.
     """
-    from netral.rules.models import CalendarRevision, Holiday, LocalDayOff
+    from netral.rules.models import Holiday, LocalDayOff
 
-    revision = CalendarRevision.objects.filter(pk=1).values_list("revision", flat=True).first()
-    key = (region_code or "", revision or 0)
+    key = (region_code or "", reference.read_revision(REVISION))
     calendar = _cache.get(key)
     if calendar is not None:
         return calendar

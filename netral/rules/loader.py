@@ -16,8 +16,8 @@ from typing import Any
 from django.db import transaction
 
 from netral.core import reference
+from netral.rules.calendar import days_off_changed
 from netral.rules.models import (
-    CalendarRevision,
     DeadlineRule,
     Election,
     ElectionStage,
@@ -186,13 +186,5 @@ def load_holidays(first_year: int, last_year: int) -> LoadCounts:
     ]
     Holiday.objects.bulk_create(new)
     if new:
-        bump_calendar_revision()
+        days_off_changed()
     return LoadCounts(created=len(new), existing=len(existing))
-
-
-def bump_calendar_revision() -> None:
-    from django.db.models import F
-
-    updated = CalendarRevision.objects.filter(pk=1).update(revision=F("revision") + 1)
-    if not updated:
-        CalendarRevision.objects.get_or_create(pk=1, defaults={"revision": 1})

@@ -402,16 +402,6 @@ class LocalDayOff(models.Model):
         return f"{self.region_id} {self.date} {self.name}"
 
 
-class CalendarRevision(models.Model):
-    """One row, bumped on every change of days off, so cached calendars know they are stale."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    revision = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"calendar revision {self.revision}"
-
-
 class RuleVersion(models.Model):
     """An immutable snapshot of a rule row as it was in one version."""
 

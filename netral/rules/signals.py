@@ -1,4 +1,4 @@
-"""Cache invalidation only: any change of days off bumps the calendar revision."""
+"""Cache invalidation only: any change of days off changes the calendar revision."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from netral.rules.loader import bump_calendar_revision
+from netral.rules.calendar import days_off_changed
 from netral.rules.models import Holiday, LocalDayOff
 
 
@@ -15,5 +15,5 @@ from netral.rules.models import Holiday, LocalDayOff
 @receiver(post_delete, sender=Holiday)
 @receiver(post_save, sender=LocalDayOff)
 @receiver(post_delete, sender=LocalDayOff)
-def days_off_changed(sender: Any, **kwargs: Any) -> None:
-    bump_calendar_revision()
+def on_days_off_change(sender: Any, **kwargs: Any) -> None:
+    days_off_changed()

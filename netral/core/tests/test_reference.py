@@ -66,5 +66,6 @@ def test_a_memo_loaded_in_a_rolled_back_change_is_never_taken_for_current(settin
 
     with pytest.raises(RuntimeError):
         rolled_back_change()
-    reference._bump()  # another process commits a change (this one's memo stays)
+    # Another process commits a change; this one keeps its memo.
+    reference.bump_revision(reference.REVISION)
     assert violation_type_by_code("phantom") is None

@@ -91,3 +91,28 @@ def test_calendar_days_share_the_interface():
 def test_dates_outside_the_range_are_refused():
     with pytest.raises(OutOfRange):
         CALENDAR.add(date(1999, 12, 31), 1)
+
+
+@pytest.mark.django_db
+def test_a_cached_calendar_follows_a_new_day_off_and_forgets_a_rolled_back_one():
+    from django.db import transaction
+
+    from netral.core import reference
+    from netral.rules.calendar import REVISION, calendar_for
+    from netral.rules.models import LocalDayOff
+
+    start = date(2024, 6, 7)  # a Friday; the next working day is Monday 10 June
+    assert calendar_for("64.02").add(start, 1) == date(2024, 6, 10)  # now cached
+
+    def rolled_back_day_off() -> None:
+        with transaction.atomic():
+            LocalDayOff.objects.create(region_id="64", date=date(2024, 6, 10), name="Batal")
+            assert calendar_for("64.02").add(start, 1) == date(2024, 6, 11)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        rolled_back_day_off()
+    reference.bump_revision(REVISION)  # another process changes days off elsewhere
+    assert calendar_for("64.02").add(start, 1) == date(2024, 6, 10)
+    LocalDayOff.objects.create(region_id="64", date=date(2024, 6, 10), name="Hari jadi")
+    assert calendar_for("64.02").add(start, 1) == date(2024, 6, 11)
