@@ -62,28 +62,24 @@ def _time_pair(orm: Any, sql: Any, repeat: int) -> tuple[float, float]:
 def _orm(scope: Any, today: Any) -> dict[str, Any]:
     """The queries ``netral.insights.queries.summary`` runs for a dashboard, one by one: the
     rollup (``CaseStat``) read once for every dimension and once by region, and the live
-    overdue counts it falls back to before the day's recount."""
+    overdue counts it falls back to before the day's recount. Each is built and compiled
+    by the ORM once per scope and filter (``netral.core.compiled``), as in the app."""
 
-    from netral.cases.queries import overdue
     from netral.insights.queries import (
         SummaryFilter,
-        _counts,
-        cases,
+        overdue_by_holder,
         overdue_open_by_ppk,
         rolled_by_region,
         rolled_sums,
-        stats,
     )
 
-    rolled = stats(scope, SummaryFilter())
-    assert rolled is not None
+    f = SummaryFilter()
     field = "regency_code" if scope.region_codes else "province_code"
-    qs = cases(scope, SummaryFilter())
     return {
-        "rollup, all dims": lambda: rolled_sums(rolled),
-        "rollup by region": lambda: rolled_by_region(rolled, field),
-        "overdue (fallback)": lambda: _counts(overdue(qs, today), "holder"),
-        "PPK overdue (fb.)": lambda: overdue_open_by_ppk(qs, today),
+        "rollup, all dims": lambda: rolled_sums(scope, f),
+        "rollup by region": lambda: rolled_by_region(scope, f, field),
+        "overdue (fallback)": lambda: overdue_by_holder(scope, f, today),
+        "PPK overdue (fb.)": lambda: overdue_open_by_ppk(scope, f, today),
     }
 
 

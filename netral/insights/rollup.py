@@ -135,8 +135,12 @@ def refresh_all() -> int:
 
 def recounted_today() -> bool:
     """Whether the overdue counts of the rollup hold for today (see ``RollupDay``)."""
-    day = RollupDay.objects.filter(pk=1).values_list("day", flat=True).first()
-    return day == timezone.localdate()
+    from netral.core import compiled
+
+    found = compiled.rows(
+        "insights.rollup_day", lambda: RollupDay.objects.filter(pk=1).values_list("day")
+    )
+    return bool(found) and found[0][0] == timezone.localdate()
 
 
 def case_changed(sender: Any, instance: Case, **kwargs: Any) -> None:
