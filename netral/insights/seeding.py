@@ -22,7 +22,7 @@ CASE_COLUMNS = [
     "election_id", "agency_id", "accused_name", "act_date", "registration", "registered_by_id",
     "registered_at", "track", "rule_versions", "due_date", "warnings_sent", "state_event",
     "imported", "version", "recommended_on", "recommended_sanction_id", "imposed_sanction_id",
-    "decided_on", "ppk_due_date", "closed_on", "registered_on",
+    "decided_on", "ppk_due_date", "closed_on", "registered_on", "ppk_id",
 ]  # fmt: skip
 SERVANT_COLUMNS = [
     "nip", "name", "name_key", "employment_type", "nip_conforms", "birth_date", "sex",
@@ -113,9 +113,43 @@ def _links(first: int, count: int, types: list[int]) -> Iterator[tuple[int, int]
             yield first + i, b
 
 
+def regional_ppks(agencies: list[Any]) -> dict[int, int]:
+    """The PPK appointment of each government (its regional head; created when missing):
+    agency id -> appointment id."""
+    from datetime import date
+
+    from netral.registry.models import PPKAppointment
+
+    current = dict(
+        PPKAppointment.objects.filter(agency__in=agencies)
+        .order_by("agency_id", "valid_from")
+        .values_list("agency_id", "pk")
+    )  # the latest per agency wins
+    PPKAppointment.objects.bulk_create(
+        [
+            PPKAppointment(
+                agency=a,
+                name=f"Kepala Daerah {a.region_id}",
+                title="Gubernur" if a.kind == "provincial" else "Bupati/Wali Kota",
+                valid_from=date(2021, 2, 26),
+            )
+            for a in agencies
+            if a.pk not in current
+        ],
+        batch_size=1000,
+    )
+    return dict(
+        PPKAppointment.objects.filter(agency__in=agencies)
+        .order_by("agency_id", "valid_from")
+        .values_list("agency_id", "pk")
+    )
+
+
 def seed_cases(count: int, seed: int = 2024) -> int:
     """``count`` cases over all regencies and cities in every state, with violation types,
-    recommendations and sanctions as the workflow would leave them."""
+    recommendations and sanctions as the workflow would leave them. The accused work for the
+    regency's or city's government (one case in five: the province's), whose PPK receives the
+    recommendation."""
     from netral.accounts.models import User
     from netral.cases.models import Case, Holder, State
     from netral.cases.workflow import STATES
@@ -141,6 +175,9 @@ def seed_cases(count: int, seed: int = 2024) -> int:
     reference.changed()
     office_of = dict(Office.objects.filter(kind="bawaslu").values_list("region_id", "pk"))
     regencies = [r.code for r in regions if r.level == 2]
+    agencies = regional_agencies()
+    government = {a.region_id: a.pk for a in agencies}
+    ppk_of = regional_ppks(agencies)
     elections = list(Election.objects.order_by("voting_day"))
     officer = User.objects.order_by("pk").values_list("pk", flat=True).first()
     sanctions = list(Sanction.objects.filter(track="discipline").values_list("pk", flat=True))
@@ -173,9 +210,10 @@ def seed_cases(count: int, seed: int = 2024) -> int:
                 else None
             )
             sanction = rng.choice(sanctions) if recommended else None
+            agency = government[regency[:2] if i % 5 == 0 else regency]
             yield (
                 f"SB/{first + i:09d}", state, info.holder, office_of[regency], regency,
-                regency[:2], regency, rng.choice(elections).pk, None, f"ASN {i}",
+                regency[:2], regency, rng.choice(elections).pk, agency, f"ASN {i}",
                 registered - timedelta(days=3), "{}", officer,
                 timezone.make_aware(datetime.combine(registered, time(9))),
                 "discipline" if recommended else "", "{}",
@@ -183,6 +221,7 @@ def seed_cases(count: int, seed: int = 2024) -> int:
                 recommended, sanction, sanction if decided else None, decided,
                 recommended + timedelta(days=20) if recommended else None,
                 registered + timedelta(days=60) if not open_ else None, registered,
+                ppk_of[agency] if recommended else None,
             )  # fmt: skip
 
     with transaction.atomic():
