@@ -144,9 +144,11 @@ class Case(models.Model):
             models.Index(fields=["election", "state"], name="case_election_idx"),
             models.Index(fields=["state", "id"], name="case_state_idx"),
             models.Index(fields=["registered_on"], name="case_registered_idx"),
-            # Recommendations still open, by their PPK deadline (the follow-up's "overdue").
+            # Recommendations still open per PPK and deadline (the follow-up's "overdue" per
+            # PPK): grouped in index order, and covering on SQLite (which, unlike PostgreSQL,
+            # reads the table to check a partial index's condition unless its columns are in).
             models.Index(
-                fields=["ppk_due_date", "ppk"],
+                fields=["ppk", "ppk_due_date", "recommended_on", "decided_on"],
                 name="case_ppk_open_idx",
                 condition=models.Q(decided_on__isnull=True, recommended_on__isnull=False),
             ),

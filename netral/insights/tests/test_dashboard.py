@@ -119,3 +119,31 @@ def test_overdue_counts_come_from_the_rollup_only_when_it_was_recounted_today(pe
     assert RollupDay.objects.get(pk=1).day == today
     assert summary(scope, SummaryFilter())["cases"]["overdue"] == live
     assert refresh_rollup.call() == 0
+
+
+def test_the_live_overdue_count_per_ppk_reads_only_its_partial_index(personas):
+    """The fallback of a day not yet recounted counts every open recommendation past its PPK
+    deadline in the country: grouped in the index's order, never reading the cases' rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from netral.accounts.queries import scope_for
+    from netral.core import compiled
+    from netral.insights.queries import SummaryFilter, overdue_open_by_ppk
+
+    compiled.forget()
+    scope = scope_for(personas["analis.bkn"])
+    with CaptureQueriesContext(connection) as captured:
+        overdue_open_by_ppk(scope, SummaryFilter())
+    (query,) = captured.captured_queries
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {query['sql']}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Index Only Scan using case_ppk_open_idx" in plan
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert "USING COVERING INDEX case_ppk_open_idx" in plan
+        assert "TEMP B-TREE" not in plan  # no sort for the grouping
