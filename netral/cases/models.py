@@ -145,10 +145,11 @@ class Case(models.Model):
             models.Index(fields=["state", "id"], name="case_state_idx"),
             models.Index(fields=["registered_on"], name="case_registered_idx"),
             # Recommendations still open per PPK and deadline (the follow-up's "overdue" per
-            # PPK): grouped in index order, and covering on SQLite (which, unlike PostgreSQL,
-            # reads the table to check a partial index's condition unless its columns are in).
+            # PPK): grouped in index order without reading the cases, in the country or a
+            # province. Covering: SQLite, unlike PostgreSQL, reads the table to check a partial
+            # index's condition (and a province) unless those columns are in the index.
             models.Index(
-                fields=["ppk", "ppk_due_date", "recommended_on", "decided_on"],
+                fields=["ppk", "ppk_due_date", "province_code", "recommended_on", "decided_on"],
                 name="case_ppk_open_idx",
                 condition=models.Q(decided_on__isnull=True, recommended_on__isnull=False),
             ),

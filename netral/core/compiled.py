@@ -8,11 +8,12 @@ SQLAlchemy's compiled cache, or the "baked" queries it once had). ``rows(key, bu
 converters of the selected columns, and from then on executes the statement directly and
 converts the values exactly as the queryset would have.
 
-The caller's promise: ``key`` determines the queryset completely (every filter value,
-the database it reads). The statement never depends on the data, so there is nothing to
-invalidate; the current time zone is added to the key because aware datetimes in a filter
-depend on it. At most ``MAX_STATEMENTS`` are kept, the least recently used dropped first.
-Only ``values_list()`` querysets (tuples) may be compiled: they need no model instances.
+The caller's promise: ``key`` determines the queryset completely (every filter value).
+The statement never depends on the data, so there is nothing to invalidate; the current
+time zone and the database alias (``using``, checked against the queryset's) are added to
+the key. At most ``MAX_STATEMENTS`` are kept, the least recently used dropped first. Only
+``values_list()`` querysets (tuples) without ``select_for_update`` may be compiled; the
+columns' converters are looked up on the executing thread's connection.
 """
 
 from __future__ import annotations
@@ -24,14 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable
 from django.utils import timezone
 
 MAX_STATEMENTS = 1024
-
-Converter = Callable[[Any, Any, Any], Any]
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class Statement:
     alias: str
     sql: str | None  # None: the queryset can match nothing (no query is run)
     params: tuple[Any, ...]
-    converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]
+    converted: tuple[tuple[int, Any], ...]  # (position, expression) of columns with converters
     width: int | None  # trim each row to this many columns (ordering added some), or None
 
 
@@ -48,9 +47,11 @@ _statements: OrderedDict[Hashable, Statement] = OrderedDict()
 
 
 def compile_queryset(queryset: QuerySet[Any]) -> Statement:
-    """The SQL, parameters and converters the ORM would use for ``queryset``."""
+    """The SQL, parameters and converted columns the ORM would use for ``queryset``."""
     if queryset._iterable_class is not ValuesListIterable:
         raise TypeError("only values_list() querysets (not flat, not named) can be compiled")
+    if queryset.query.select_for_update:
+        raise TypeError("a locking read cannot be kept: its transaction checks run at compile time")
     compiler = queryset.query.get_compiler(using=queryset.db)
     try:
         sql, params = compiler.as_sql()
@@ -59,22 +60,26 @@ def compile_queryset(queryset: QuerySet[Any]) -> Statement:
     fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
     if compiler.has_composite_fields(fields):
         raise TypeError("composite fields are not supported")
-    converters = tuple(
-        (position, tuple(functions), expression)
-        for position, (functions, expression) in compiler.get_converters(fields).items()
+    converted = tuple(
+        (position, expression)
+        for position, (_functions, expression) in compiler.get_converters(fields).items()
     )
     width = compiler.col_count if compiler.has_extra_select else None
-    return Statement(queryset.db, sql, tuple(params), converters, width)
+    return Statement(queryset.db, sql, tuple(params), converted, width)
 
 
-def statement(key: Hashable, build: Callable[[], QuerySet[Any]]) -> Statement:
-    full_key = (key, timezone.get_current_timezone_name())
+def statement(
+    key: Hashable, build: Callable[[], QuerySet[Any]], using: str = DEFAULT_DB_ALIAS
+) -> Statement:
+    full_key = (key, using, timezone.get_current_timezone_name())
     with _lock:
         found = _statements.get(full_key)
         if found is not None:
             _statements.move_to_end(full_key)
             return found
     compiled = compile_queryset(build())
+    if compiled.alias != using:
+        raise ValueError(f"the queryset reads {compiled.alias!r}, not {using!r}")
     with _lock:
         _statements[full_key] = compiled
         while len(_statements) > MAX_STATEMENTS:
@@ -82,9 +87,12 @@ def statement(key: Hashable, build: Callable[[], QuerySet[Any]]) -> Statement:
     return compiled
 
 
-def rows(key: Hashable, build: Callable[[], QuerySet[Any]]) -> list[tuple[Any, ...]]:
-    """The rows of the ``values_list()`` queryset ``build()`` returns, compiled once per ``key``."""
-    compiled = statement(key, build)
+def rows(
+    key: Hashable, build: Callable[[], QuerySet[Any]], using: str = DEFAULT_DB_ALIAS
+) -> list[tuple[Any, ...]]:
+    """The rows of the ``values_list()`` queryset ``build()`` returns (reading the database
+    ``using``), compiled once per ``key``."""
+    compiled = statement(key, build, using)
     if compiled.sql is None:
         return []
     connection = connections[compiled.alias]
@@ -93,12 +101,23 @@ def rows(key: Hashable, build: Callable[[], QuerySet[Any]]) -> list[tuple[Any, .
         found = cursor.fetchall()
     if compiled.width is not None:
         found = [row[: compiled.width] for row in found]
-    if not compiled.converters:
+    if not compiled.converted:
         return list(found)
+    converters = [
+        (
+            position,
+            [
+                *connection.ops.get_db_converters(expression),
+                *expression.get_db_converters(connection),
+            ],
+            expression,
+        )
+        for position, expression in compiled.converted
+    ]
     out = []
     for row in found:
         values = list(row)
-        for position, functions, expression in compiled.converters:
+        for position, functions, expression in converters:
             value = values[position]
             for function in functions:
                 value = function(value, expression, connection)

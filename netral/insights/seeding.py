@@ -115,16 +115,23 @@ def _links(first: int, count: int, types: list[int]) -> Iterator[tuple[int, int]
 
 def regional_ppks(agencies: list[Any]) -> dict[int, int]:
     """The PPK appointment of each government (its regional head; created when missing):
-    agency id -> appointment id."""
+    agency id -> appointment id. Of existing appointments, a definitive one still running
+    is preferred, then the latest."""
     from datetime import date
 
     from netral.registry.models import PPKAppointment
 
-    current = dict(
-        PPKAppointment.objects.filter(agency__in=agencies)
-        .order_by("agency_id", "valid_from")
-        .values_list("agency_id", "pk")
-    )  # the latest per agency wins
+    def chosen() -> dict[int, int]:
+        best: dict[int, tuple[tuple[bool, date], int]] = {}
+        for agency_id, pk, valid_from, valid_to, acting in PPKAppointment.objects.filter(
+            agency__in=agencies
+        ).values_list("agency_id", "pk", "valid_from", "valid_to", "acting_kind"):
+            rank = (valid_to is None and not acting, valid_from)
+            if agency_id not in best or rank > best[agency_id][0]:
+                best[agency_id] = (rank, pk)
+        return {agency_id: pk for agency_id, (_rank, pk) in best.items()}
+
+    current = chosen()
     PPKAppointment.objects.bulk_create(
         [
             PPKAppointment(
@@ -138,11 +145,7 @@ def regional_ppks(agencies: list[Any]) -> dict[int, int]:
         ],
         batch_size=1000,
     )
-    return dict(
-        PPKAppointment.objects.filter(agency__in=agencies)
-        .order_by("agency_id", "valid_from")
-        .values_list("agency_id", "pk")
-    )
+    return chosen()
 
 
 def seed_cases(count: int, seed: int = 2024) -> int:

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             model_name="case",
             index=models.Index(
                 condition=models.Q(("decided_on__isnull", True), ("recommended_on__isnull", False)),
-                fields=["ppk", "ppk_due_date", "recommended_on", "decided_on"],
+                fields=["ppk", "ppk_due_date", "province_code", "recommended_on", "decided_on"],
                 name="case_ppk_open_idx",
             ),
         ),

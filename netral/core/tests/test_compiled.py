@@ -102,6 +102,15 @@ def test_the_least_recently_used_statement_goes_first(monkeypatch: Any) -> None:
     assert built == ["a", "b", "c", "b"]  # "b" was the least recent when "c" came
 
 
+def test_a_locking_read_and_another_database_are_refused() -> None:
+    with pytest.raises(TypeError):
+        compiled.rows(
+            "locking", lambda: ViolationType.objects.select_for_update().values_list("pk")
+        )
+    with pytest.raises(ValueError, match="default"):
+        compiled.rows("elsewhere", lambda: ViolationType.objects.values_list("pk"), using="replica")
+
+
 def test_only_tuples_can_be_compiled() -> None:
     with pytest.raises(TypeError):
         compiled.rows("objects", lambda: ViolationType.objects.all())

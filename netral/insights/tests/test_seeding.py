@@ -30,7 +30,9 @@ def test_seed_bench_fills_cases_and_civil_servants_the_dashboard_can_read() -> N
     assert not seeded.filter(agency=None).exists()  # every accused works somewhere
     recommended = seeded.exclude(recommended_on=None)
     assert recommended.exists()
-    assert not recommended.filter(ppk=None).exists()  # and the agency's PPK received it
+    assert not recommended.filter(ppk=None).exists()  # and the agency's PPK received it:
+    assert not recommended.exclude(ppk__valid_to=None).exists()  # one still in office,
+    assert not recommended.exclude(ppk__acting_kind="").exists()  # not an acting one
     assert not seeded.filter(recommended_on=None).exclude(ppk=None).exists()
     # The rollup was recounted after the raw load: it answers what the cases say.
     scope = Scope(national=True, capabilities=frozenset({"cases.view", "intake.view"}))
