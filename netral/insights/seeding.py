@@ -12,13 +12,14 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
 from netral.core import reference
 
 CASE_COLUMNS = [
-    "number", "state", "holder", "office_id", "region_id", "province_code", "regency_code",
+    "id", "number", "state", "holder", "office_id", "region_id", "province_code", "regency_code",
     "election_id", "agency_id", "accused_name", "act_date", "registration", "registered_by_id",
     "registered_at", "track", "rule_versions", "due_date", "warnings_sent", "state_event",
     "imported", "version", "recommended_on", "recommended_sanction_id", "imposed_sanction_id",
@@ -215,7 +216,7 @@ def seed_cases(count: int, seed: int = 2024) -> int:
             sanction = rng.choice(sanctions) if recommended else None
             agency = government[regency[:2] if i % 5 == 0 else regency]
             yield (
-                f"SB/{first + i:09d}", state, info.holder, office_of[regency], regency,
+                first + i, f"SB/{first + i:09d}", state, info.holder, office_of[regency], regency,
                 regency[:2], regency, rng.choice(elections).pk, agency, f"ASN {i}",
                 registered - timedelta(days=3), "{}", officer,
                 timezone.make_aware(datetime.combine(registered, time(9))),
@@ -229,6 +230,10 @@ def seed_cases(count: int, seed: int = 2024) -> int:
 
     with transaction.atomic():
         insert("cases_case", CASE_COLUMNS, rows())
+        # The ids are given (the violation-type links name them): the sequence follows.
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), [Case]):
+                cursor.execute(statement)
         insert(
             "cases_case_violation_types",
             ["case_id", "violationtype_id"],

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,12 @@ def test_seed_bench_fills_cases_and_civil_servants_the_dashboard_can_read() -> N
     from netral.registry.models import CivilServant
 
     cases_before = Case.objects.count()
+    if connection.vendor == "postgresql":  # ids handed out and never used (rolled back)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), "
+                "(SELECT COALESCE(MAX(id), 0) + 50 FROM cases_case))"
+            )
     servants_before = CivilServant.objects.count()
     out = io.StringIO()
     call_command("seed_bench", cases=400, civil_servants=300, stdout=out)
@@ -28,6 +35,13 @@ def test_seed_bench_fills_cases_and_civil_servants_the_dashboard_can_read() -> N
     assert seeded.count() == Case.objects.count() - cases_before == 400
     assert set(seeded.values_list("state", flat=True)) == set(STATES)
     assert not seeded.filter(agency=None).exists()  # every accused works somewhere
+    assert not seeded.filter(violation_types=None).exists()  # the links found their cases
+    links = Case.violation_types.through.objects.filter(case__number__startswith="SB/")
+    assert links.count() >= 400
+    if connection.vendor == "postgresql":  # the next case gets a free id
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('cases_case', 'id'))")
+            assert cursor.fetchone()[0] > seeded.order_by("-id").values_list("id", flat=True)[0]
     recommended = seeded.exclude(recommended_on=None)
     assert recommended.exists()
     assert not recommended.filter(ppk=None).exists()  # and the agency's PPK received it:
