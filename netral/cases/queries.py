@@ -159,15 +159,22 @@ class FollowUp:
 
 
 def follow_up(
-    scope: Scope, *, by: str = "agency", election: str = "", today: date | None = None
+    scope: Scope,
+    *,
+    by: str = "agency",
+    election: str = "",
+    today: date | None = None,
+    cases: QuerySet[Case] | None = None,
 ) -> list[FollowUp]:
     """Recommendations per agency (or per PPK): received, followed up in time, late, still open.
 
     "Followed up" means the PPK decided; in time when the decision is on or before the due date
-    counted from the receipt (or from the issue, while receipt is unconfirmed).
+    counted from the receipt (or from the issue, while receipt is unconfirmed). ``cases``
+    narrows the scope's cases further (a dashboard's filter).
     """
     today = today or timezone.localdate()
-    queryset = visible_cases(scope).filter(recommended_on__isnull=False)
+    base = visible_cases(scope) if cases is None else cases
+    queryset = base.filter(recommended_on__isnull=False)
     if election:
         key = "election_id" if election.isdigit() else "election__slug"
         queryset = queryset.filter(**{key: election})

@@ -347,7 +347,7 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
     if rolled:
         follow_rows = rolled_follow_up(sums, scope, f, today_rolled)
     else:
-        follow = follow_up(scope, by="ppk", election=f.election.slug if f.election else "")
+        follow = follow_up(scope, by="ppk", cases=qs)  # the same filter as every figure
         follow_rows = [
             {
                 "ppk": r.label,

@@ -55,16 +55,25 @@ def test_the_rollup_answers_exactly_what_the_cases_say(personas, monkeypatch):
     from netral.accounts.queries import scope_for
     from netral.insights import queries
     from netral.insights.queries import SummaryFilter, summary
+    from netral.rules.models import Election
 
     seed_cases()
-    for username in ("analis.bkn", "bawaslu.kaltim", "bawaslu.kukar"):
+    pilkada = Election.objects.get(slug="pilkada-2024")
+    checks = [(u, SummaryFilter()) for u in ("analis.bkn", "bawaslu.kaltim", "bawaslu.kukar")]
+    checks += [
+        ("analis.bkn", SummaryFilter(region="64")),
+        ("analis.bkn", SummaryFilter(region="62")),  # no cases there: no follow-up either
+        ("analis.bkn", SummaryFilter(region="64.02", election=pilkada)),
+    ]
+    for username, f in checks:
         scope = scope_for(personas[username])
-        rolled = summary(scope, SummaryFilter())
+        rolled = summary(scope, f)
         monkeypatch.setattr(queries, "rollup_answers", lambda scope, f: False)
-        live = summary(scope, SummaryFilter())
+        live = summary(scope, f)
         monkeypatch.undo()
-        assert rolled["cases"] == live["cases"], username
-        assert rolled["follow_up"] == live["follow_up"], username
+        assert rolled["cases"] == live["cases"], (username, f)
+        assert rolled["follow_up"] == live["follow_up"], (username, f)
+    assert summary(scope_for(personas["analis.bkn"]), SummaryFilter(region="62"))["follow_up"] == []
 
 
 def test_a_transition_recounts_its_partition_after_commit(
