@@ -121,10 +121,10 @@ def rollup_answers(scope: Scope, f: SummaryFilter) -> bool:
     return all(len(code) in (2, 5) for code in codes)
 
 
-def stats(scope: Scope, f: SummaryFilter) -> QuerySet[CaseStat] | None:
-    """The rollup rows for this scope and filter, or None when only live counts can answer."""
+def stats(scope: Scope, f: SummaryFilter) -> QuerySet[CaseStat]:
+    """The rollup rows for this scope and filter (only where ``rollup_answers``)."""
     if not rollup_answers(scope, f):
-        return None
+        raise ValueError("the rollup cannot answer for this scope and filter")
     queryset = CaseStat.objects.all()
     if f.election is not None:
         queryset = queryset.filter(election_id=f.election.pk)
@@ -141,13 +141,6 @@ def stats(scope: Scope, f: SummaryFilter) -> QuerySet[CaseStat] | None:
 
 def _stat_region(code: str) -> Q:
     return Q(province_code=code) if len(code) == 2 else Q(regency_code=code)
-
-
-def _rolled(scope: Scope, f: SummaryFilter) -> QuerySet[CaseStat]:
-    rolled = stats(scope, f)
-    if rolled is None:
-        raise ValueError("the rollup cannot answer for this scope and filter")
-    return rolled
 
 
 # The rollup dimensions one dashboard reads, all in one query (see ``rolled_sums``).
@@ -173,7 +166,7 @@ def rolled_sums(scope: Scope, f: SummaryFilter) -> dict[str, dict[str, int]]:
     rows = compiled.rows(
         ("insights.rolled_sums", filter_key(scope, f)),
         lambda: (
-            _rolled(scope, f)
+            stats(scope, f)
             .filter(dimension__in=DIMENSIONS)
             .values_list("dimension", "key")
             .annotate(total=Sum("n"))
@@ -191,7 +184,7 @@ def rolled_by_region(scope: Scope, f: SummaryFilter, field: str) -> dict[str, in
         compiled.rows(
             ("insights.rolled_by_region", filter_key(scope, f), field),
             lambda: (
-                _rolled(scope, f)
+                stats(scope, f)
                 .filter(dimension="state")
                 .values_list(field)
                 .annotate(total=Sum("n"))

@@ -13,6 +13,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from netral.cases.models import Case
+from netral.core import compiled
 from netral.insights.models import CaseStat, RollupDay
 
 Partition = tuple[int | None, str]
@@ -135,8 +136,6 @@ def refresh_all() -> int:
 
 def recounted_today() -> bool:
     """Whether the overdue counts of the rollup hold for today (see ``RollupDay``)."""
-    from netral.core import compiled
-
     found = compiled.rows(
         "insights.rollup_day", lambda: RollupDay.objects.filter(pk=1).values_list("day")
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.management.color import no_style
@@ -118,8 +118,6 @@ def regional_ppks(agencies: list[Any]) -> dict[int, int]:
     """The PPK appointment of each government (its regional head; created when missing):
     agency id -> appointment id. Of existing appointments, a definitive one still running
     is preferred, then the latest."""
-    from datetime import date
-
     from netral.registry.models import PPKAppointment
 
     def chosen() -> dict[int, int]:
