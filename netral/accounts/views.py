@@ -28,6 +28,7 @@ from netral.accounts.services import (
     revoke_api_token,
 )
 from netral.core import audit
+from netral.core.menu import gated
 
 
 class LoginView(auth_views.LoginView):
@@ -35,13 +36,13 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_success_url(self) -> str:
-        return f"{reverse('accounts:otp')}?next={self.get_redirect_url() or reverse('core:home')}"
+        return f"{reverse('accounts:otp')}?next={self.get_redirect_url() or reverse('work')}"
 
 
 def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or reverse("core:home")
+    target = request.POST.get("next") or request.GET.get("next") or reverse("work")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return reverse("core:home")
+        return reverse("work")
     return target
 
 
@@ -101,6 +102,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@gated()
 def api_tokens(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = ApiTokenForm(request.POST or None)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from netral.cases import workflow
 from netral.cases.models import Case, CaseDocument
+from netral.core.forms import DateField, DateInput
 from netral.registry.nip import digits_of
 from netral.rules.models import Election, Provision, Sanction, ViolationType, in_force
 
@@ -46,7 +47,7 @@ def field_for(spec: workflow.Input, case: Case) -> forms.Field:
         "help_text": spec.help,
     }
     if spec.kind == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return DateField(widget=DateInput(), **common)
     if spec.kind == "dates":
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
     if spec.kind == "choice":
@@ -112,13 +113,11 @@ class CandidacyForm(forms.Form):
         queryset=Election.objects.order_by("-voting_day"), label=_("Election"), to_field_name="slug"
     )
     nip = forms.CharField(label=_("NIP"), max_length=18)
-    registered_on = forms.DateField(
-        label=_("Registered as candidate on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    resigned_on = forms.DateField(
+    registered_on = DateField(label=_("Registered as candidate on"), widget=DateInput())
+    resigned_on = DateField(
         label=_("Resignation effective on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     resignation_decree = forms.CharField(
         label=_("Resignation decree number"), max_length=120, required=False

@@ -147,6 +147,30 @@ def overdue_queue(
     return queryset.order_by("due_date", "id")
 
 
+def holder_of(scope: Scope) -> str | None:
+    """Which party's moves this user makes: Bawaslu, the reviewing agency or the PPK's side."""
+    if scope.can(workflow.STUDY) and not scope.national:
+        return Holder.BAWASLU
+    if scope.can(workflow.REVIEW) and scope.national and "*" not in scope.capabilities:
+        return Holder.REVIEWER
+    if scope.can(workflow.DISCIPLINE) and scope.agency_ids:
+        return Holder.PPK
+    return None
+
+
+def my_moves(scope: Scope) -> QuerySet[Case]:
+    """The open cases in the jurisdiction whose next move is this user's, due date first (cases
+    without a deadline last)."""
+    holder = holder_of(scope)
+    if holder is None:
+        return Case.objects.none()
+    return (
+        visible_cases(scope)
+        .filter(holder=holder)
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
 @dataclass
 class FollowUp:
     key: Any

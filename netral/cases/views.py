@@ -20,6 +20,7 @@ from netral.cases.queries import (
     CaseFilter,
     filtered,
     follow_up,
+    holder_of,
     overdue_queue,
     page_newest_first,
     visible_cases,
@@ -32,6 +33,7 @@ from netral.cases.services import (
     register_report,
     required_items,
 )
+from netral.core.menu import gated
 from netral.core.scope import Scope, request_scope, require
 from netral.intake.models import Report
 from netral.intake.queries import visible_reports
@@ -136,6 +138,7 @@ def case_filter(request: HttpRequest) -> CaseFilter:
 
 
 @login_required
+@gated("cases.view")
 def case_list(request: HttpRequest) -> HttpResponse:
     """Cases in the officer's jurisdiction, newest first, filterable; keyset pages."""
     scope = require(request, "cases.view")
@@ -158,22 +161,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", context)
 
 
-def _holder_of(scope: Scope) -> str | None:
-    if scope.can("cases.study") and not scope.national:
-        return Holder.BAWASLU
-    if scope.can("cases.review") and scope.national and "*" not in scope.capabilities:
-        return Holder.REVIEWER
-    if scope.can("cases.discipline") and scope.agency_ids:
-        return Holder.PPK
-    return None
-
-
 @login_required
+@gated("cases.view")
 def overdue_list(request: HttpRequest) -> HttpResponse:
     """The office's overdue queue: cases whose deadline passed while it was this office's move;
     ``?all=1`` shows every overdue case in the jurisdiction."""
     scope = require(request, "cases.view")
-    holder = None if request.GET.get("all") == "1" else _holder_of(scope)
+    holder = None if request.GET.get("all") == "1" else holder_of(scope)
     queryset = overdue_queue(scope, holder).select_related("office", "election")
     after = request.GET.get("after", "")
     rows = list(queryset[:500]) if not after else []
@@ -182,6 +176,7 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@gated("cases.view")
 def follow_up_page(request: HttpRequest) -> HttpResponse:
     """Recommendations per agency or per PPK: received, followed up in time, late, still open."""
     scope = require(request, "cases.view")
@@ -332,6 +327,7 @@ def document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@gated("cases.view")
 def candidates(request: HttpRequest) -> HttpResponse:
     """Civil servants registered as candidates; those still active after determination flagged."""
     from netral.cases.candidacy import (
@@ -395,6 +391,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@gated("cases.import")
 def import_page(request: HttpRequest) -> HttpResponse:
     """Upload a register of past cases; check first (dry run), then import the valid rows."""
     import tempfile

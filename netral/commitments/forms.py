@@ -6,10 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from netral.core.forms import DateField, DateInput
 from netral.registry.models import Agency, Office
 from netral.rules.models import Election
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def elections() -> Any:
@@ -29,7 +30,7 @@ def _not_future(value: Any) -> None:
 class CeremonyPactForm(forms.Form):
     election = ElectionField()
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Agency"))
-    signed_on = forms.DateField(label=_("Signed on"), widget=DATE, validators=[_not_future])
+    signed_on = DateField(label=_("Signed on"), widget=DATE, validators=[_not_future])
     heads = forms.MultipleChoiceField(
         label=_("Heads of unit signing"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -68,7 +69,7 @@ class PersonalPactForm(forms.Form):
 class PledgeCeremonyForm(forms.Form):
     election = ElectionField()
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Agency"))
-    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    held_on = DateField(label=_("Date"), widget=DATE)
     place = forms.CharField(label=_("Place"), max_length=200)
     led_by = forms.CharField(label=_("Led by"), max_length=200)
 
@@ -100,7 +101,7 @@ class CheckInForm(forms.Form):
 class EventForm(forms.Form):
     election = ElectionField()
     title = forms.CharField(label=_("Title"), max_length=200)
-    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    held_on = DateField(label=_("Date"), widget=DATE)
     mode = forms.ChoiceField(
         label=_("Mode"),
         choices=(("on_site", _("On site")), ("virtual", _("Virtual"))),
@@ -148,7 +149,7 @@ class EventForm(forms.Form):
 class CircularForm(forms.Form):
     election = ElectionField()
     number = forms.CharField(label=_("Number"), max_length=120)
-    issued_on = forms.DateField(label=_("Date"), widget=DATE, validators=[_not_future])
+    issued_on = DateField(label=_("Date"), widget=DATE, validators=[_not_future])
     issuer = forms.CharField(label=_("Issuer"), max_length=200)
     title = forms.CharField(label=_("Title"), max_length=300)
     addressees = forms.CharField(

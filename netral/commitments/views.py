@@ -45,6 +45,7 @@ from netral.commitments.queries import (
 )
 from netral.commitments.tallies import refresh_after_commit
 from netral.core import audit
+from netral.core.menu import gated
 from netral.core.ratelimit import rate_limited
 from netral.core.scope import Scope, request_scope, require
 from netral.regions.models import Region
@@ -64,6 +65,7 @@ def _agencies(scope: Scope) -> Any:
 
 
 @login_required
+@gated("commitments.view")
 def overview(request: HttpRequest) -> HttpResponse:
     """Coverage per agency for an election and region within the officer's jurisdiction."""
     scope = require(request, "commitments.view")
@@ -83,6 +85,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@gated("commitments.view")
 def missing(request: HttpRequest) -> HttpResponseBase:
     """Heads of unit without a pact, as a page or (``?format=csv``) a streamed CSV."""
     scope = require(request, "commitments.view")
@@ -139,6 +142,7 @@ def missing(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@gated("commitments.manage")
 def ceremony_pacts(request: HttpRequest) -> HttpResponse:
     """Record many pacts at once: the heads of unit of one agency signing before its PPK."""
     scope = require(request, "commitments.manage")
@@ -205,6 +209,7 @@ def ceremony_pacts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@gated(civil_servant=True)
 def sign_pact(request: HttpRequest) -> HttpResponse:
     """Personal mode: the official reads the text and signs with their TOTP factor."""
     servant = getattr(request.user, "civil_servant", None)
@@ -303,6 +308,7 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@gated("commitments.view")
 def ceremonies(request: HttpRequest) -> HttpResponse:
     scope = require(request, "commitments.view")
     agencies = _agencies(scope)
@@ -456,6 +462,7 @@ def _offices(scope: Scope) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@gated("commitments.view")
 def events(request: HttpRequest) -> HttpResponse:
     scope = require(request, "commitments.view")
     agencies = _agencies(scope)
@@ -603,6 +610,7 @@ def _event_attendance(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@gated("commitments.view")
 def circulars(request: HttpRequest) -> HttpResponse:
     scope = require(request, "commitments.view")
     form = CircularForm(

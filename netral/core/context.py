@@ -1,4 +1,4 @@
-"""Template context: the signed-in user's unread notifications (counted only when shown)."""
+"""Template context: the menu of the signed-in user (built only when a page shows it)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,8 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 
-def notifications(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
+def menu(request: HttpRequest) -> dict[str, Any]:
+    """The menu links this user may open (``netral.core.menu``), built once per page."""
+    from netral.core.menu import menu_for
 
-    def count() -> int:
-        from netral.core.models import Notification
-
-        return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-    return {"unread_notifications": SimpleLazyObject(count)}
+    return {"menu": SimpleLazyObject(lambda: menu_for(request))}

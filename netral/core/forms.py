@@ -23,3 +23,13 @@ class DateField(forms.DateField):
             except ValueError:
                 pass
         return super().to_python(value)
+
+
+class DateInput(forms.DateInput):
+    """``<input type="date">`` whose value is always ISO (YYYY-MM-DD), whatever the language:
+    a browser discards any other value, so a localised date would vanish from a redisplayed form."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

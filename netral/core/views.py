@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from netral.core.menu import gated
 from netral.core.models import WorkerHeartbeat
 
 
@@ -58,6 +59,7 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@gated()
 def notifications(request: HttpRequest) -> HttpResponse:
     """The user's notifications, newest first (50 a page, keyset); POST marks all as read."""
     from netral.core.models import Notification

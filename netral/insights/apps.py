@@ -10,7 +10,10 @@ class InsightsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from netral.cases.models import Case
+        from netral.insights.menu import register_menu
         from netral.insights.rollup import case_changed
+
+        register_menu()
 
         post_save.connect(case_changed, sender=Case, dispatch_uid="insights.rollup.save")
         post_delete.connect(case_changed, sender=Case, dispatch_uid="insights.rollup.delete")

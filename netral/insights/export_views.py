@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from netral.core import audit
+from netral.core.menu import gated
 from netral.core.scope import request_scope
 from netral.insights.exports import SOURCES, check_token, download_url, start
 from netral.insights.models import ExportJob
@@ -17,6 +18,7 @@ FILTERS = ("state", "election", "region", "overdue", "violation", "status", "age
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@gated()
 def exports(request: HttpRequest) -> HttpResponse:
     """Start an export of a list (with the list's filters) or see one's own exports."""
     if request.method == "POST":

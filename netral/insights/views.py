@@ -6,13 +6,15 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 
 from netral.cases.models import Holder, State
+from netral.core.menu import gated
 from netral.core.scope import require
 from netral.insights.queries import SummaryFilter, summary
+from netral.insights.work import work_for
 from netral.intake.models import Report
 from netral.regions.models import Region
 from netral.rules.models import Election, Sanction, ViolationType
@@ -37,6 +39,7 @@ def summary_filter(get: Any) -> SummaryFilter:
 
 
 @login_required
+@gated("cases.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The role's dashboard: every figure links to the list behind it."""
     scope = require(request, "cases.view")
@@ -154,3 +157,14 @@ def transparency_csv(request: HttpRequest) -> HttpResponse:
         for record in table.as_records():
             writer.writerow([str(table.title), *record.values()])
     return response
+
+
+@login_required
+@gated()
+def work(request: HttpRequest) -> HttpResponse:
+    """The officer's home after signing in: the items whose move is theirs, due date first; an
+    auditor (who makes no moves) lands on the dashboard."""
+    mine = work_for(request)
+    if mine.dashboard_only:
+        return redirect("insights:dashboard")
+    return render(request, "insights/work.html", {"work": mine})

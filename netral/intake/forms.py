@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from netral.core.forms import DateField
+from netral.core.forms import DateField, DateInput
 from netral.regions.queries import provinces
 from netral.rules.queries import (
     election_by_slug,
@@ -125,12 +125,8 @@ class ReportForm(forms.Form):
     )
     act_region = forms.ChoiceField(label=_("Province where it happened"), choices=_province_choices)
     act_place = forms.CharField(label=_("Place"), max_length=300, required=False)
-    act_date = DateField(
-        label=_("When did it happen?"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    learned_date = DateField(
-        label=_("When did you learn of it?"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    act_date = DateField(label=_("When did it happen?"), widget=DateInput())
+    learned_date = DateField(label=_("When did you learn of it?"), widget=DateInput())
     description = forms.CharField(
         label=_("What happened?"),
         max_length=5000,

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from netral.core import audit
+from netral.core.menu import gated
 from netral.core.pow import new_challenge, solved
 from netral.core.ratelimit import over_limit, rate_limited
 from netral.core.scope import request_scope, require
@@ -189,6 +190,7 @@ def receipt_status(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@gated("intake.view")
 def report_list(request: HttpRequest) -> HttpResponse:
     """Reports in the jurisdiction, newest first, 50 a page by keyset; ``?status=`` and
     ``?election=`` filter (the dashboards link here with them)."""
@@ -288,6 +290,7 @@ def evidence_file(request: HttpRequest, code: str, pk: int, which: str) -> FileR
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@gated("intake.manage")
 def finding_form(request: HttpRequest) -> HttpResponse:
     """An officer records Bawaslu's own finding (temuan) from its monitoring."""
     require(request, "intake.manage")

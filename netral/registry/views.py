@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from netral.core.api import InvalidInput, decode_cursor, encode_cursor
+from netral.core.menu import gated
 from netral.core.scope import request_scope, require
 from netral.registry.forms import ImportForm
 from netral.registry.models import ImportJob
@@ -24,6 +25,7 @@ PAGE_SIZE = 50
 
 
 @login_required
+@gated("registry.view")
 def civil_servant_list(request: HttpRequest) -> HttpResponse:
     require(request, "registry.view")
     query = request.GET.get("q", "").strip()[:100]
@@ -69,6 +71,7 @@ def civil_servant_detail(request: HttpRequest, nip: str) -> HttpResponse:
 
 
 @login_required
+@gated("registry.view")
 def agency_list(request: HttpRequest) -> HttpResponse:
     require(request, "registry.view")
     agencies = visible_agencies(request_scope(request)).select_related("region")[:500]
@@ -92,6 +95,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@gated("registry.import")
 def import_start(request: HttpRequest) -> HttpResponse:
     require(request, "registry.import")
     scope = request_scope(request)

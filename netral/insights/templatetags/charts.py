@@ -1,4 +1,7 @@
-"""Server-side SVG bar charts: no JavaScript, readable on a phone, every bar a link."""
+"""Server-side SVG bar charts: no JavaScript, readable on a phone, every bar a link.
+
+The drawing is for the eye (hidden from assistive technology, its links out of the tab order);
+the same figures follow as a table, with the same links, for screen readers and keyboards."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -27,21 +31,34 @@ def bar_chart(items: Sequence[tuple[str, int, str]], title: str = "") -> SafeStr
     for index, (label, value, link) in enumerate(items):
         y = index * ROW + 2
         width = max(1, round((WIDTH - LABEL - 60) * value / peak)) if value else 0
-        short = label if len(label) <= 32 else label[:31] + "…"
+        # 28 characters fit the label column at the chart's smallest scale without touching a bar.
+        short = label if len(label) <= 28 else label[:27] + "…"
         bars.append((link, label, value, y + 17, short, LABEL, y + 4, width, LABEL + width + 6))
     rows = format_html_join(
         "",
-        '<a href="{}"><title>{}: {}</title><text x="0" y="{}" class="l">{}</text>'
+        '<a href="{}" tabindex="-1"><title>{}: {}</title><text x="0" y="{}" class="l">{}</text>'
         '<rect x="{}" y="{}" width="{}" height="18" rx="2"></rect>'
         '<text x="{}" y="{}" class="v">{}</text></a>',
         ((link, label, value, ty, short, lx, ry, w, vx, ty, value)
          for link, label, value, ty, short, lx, ry, w, vx in bars),
     )  # fmt: skip
+    table_rows = format_html_join(
+        "",
+        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td></tr>',
+        ((link, label, value) for label, value, link in items),
+    )
     return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
-        'preserveAspectRatio="xMinYMin meet">{}</svg>',
+        '<figure class="chart"><svg class="chart" viewBox="0 0 {} {}" aria-hidden="true" '
+        'focusable="false" preserveAspectRatio="xMinYMin meet">{}</svg>'
+        '<details class="chart-table"><summary>{}</summary><table><caption>{}</caption>'
+        '<thead><tr><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
+        "<tbody>{}</tbody></table></details></figure>",
         WIDTH,
         height,
-        title,
         rows,
+        _("The figures as a table"),
+        title,
+        _("Item"),
+        _("Number"),
+        table_rows,
     )
