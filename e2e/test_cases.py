@@ -113,12 +113,12 @@ def test_a_kukar_report_walks_to_a_closed_case_with_its_letters(
     _expect_state(personnel, "Pemeriksaan")
     ppk_context, ppk = _officer(browser, live_server, "ppk.kukar")
     ppk.goto(f"/perkara/{case.pk}/")
+    # The decision number is forgotten: the page says so and keeps both files.
     _step(
         ppk,
         "decide",
         {
             "hearing_on": today,
-            "decision_number": "800.1.6/123/BKPSDM",
             "decision_date": today,
             "sanction": "heavy-demotion",
             "document_examination_report": FilePayload(
@@ -129,6 +129,9 @@ def test_a_kukar_report_walks_to_a_closed_case_with_its_letters(
             ),
         },
     )
+    expect(ppk.locator("#step-decide #held-document_examination_report")).to_contain_text("bap.pdf")
+    expect(ppk.locator("#step-decide #held-document_decision")).to_contain_text("sk.pdf")
+    _step(ppk, "decide", {"decision_number": "800.1.6/123/BKPSDM"})
     _expect_state(ppk, "Diputuskan")
     personnel.reload()
     _step(

@@ -335,6 +335,7 @@ NETRAL_PERIODIC_TASKS: list[tuple[str, int]] = [
     ("netral.insights.tasks.weekly_summaries", 3600),
     ("netral.insights.tasks.refresh_rollup", 3600),  # recounts once a day, after midnight
     ("netral.core.tasks.purge_counters", 3600),
+    ("netral.core.tasks.purge_held_files", 3600),
     ("netral.intake.tasks.purge_idempotency", 86400),
 ]
 # Seconds a process may use its memo of reference data (netral.core.reference) before it

@@ -74,6 +74,8 @@ def field_for(spec: workflow.Input, case: Case) -> forms.Field:
 
 class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # Names the files kept from a failed attempt (``netral.core.held``).
+    held_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self, transition: workflow.Transition, case: Case, *args: Any, **kwargs: Any
@@ -91,6 +93,13 @@ class TransitionForm(forms.Form):
                 help_text=_("PDF, JPEG or PNG, at most 20 MB."),
                 widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
             )
+
+    def show_held(self, held: dict[str, Any]) -> None:
+        """Mark the document fields whose file is kept from the last attempt."""
+        for name, row in held.items():
+            if name in self.fields:
+                self.fields[name].held = row  # type: ignore[attr-defined]
+                self.fields[name].required = False
 
     def raw_inputs(self) -> dict[str, Any]:
         """The submitted values as given, for the service to check (lists stay lists)."""

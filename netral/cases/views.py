@@ -33,6 +33,7 @@ from netral.cases.services import (
     register_report,
     required_items,
 )
+from netral.core import held as held_files
 from netral.core.menu import gated
 from netral.core.scope import Scope, request_scope, require
 from netral.intake.models import Report
@@ -276,14 +277,24 @@ def take_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     transition = workflow.TRANSITIONS.get(name)
     if transition is None:
         raise Http404
-    form = TransitionForm(transition, case, request.POST, request.FILES)
-    uploads = []
+    data = request.POST.copy()
+    token_field = f"{transition.name}-held_token"
+    token = held_files.valid_token(data.get(token_field))
+    data[token_field] = token
+    form = TransitionForm(transition, case, data, request.FILES)
+    kept = held_files.held(token, request.user)
+    uploads, sent = [], []
     for document in transition.documents:
-        upload = request.FILES.get(form.add_prefix(f"document_{document.kind}"))
+        field = f"document_{document.kind}"
+        upload = request.FILES.get(form.add_prefix(field))
         if upload is not None:
-            uploads.append(
-                Upload(kind=document.kind, name=upload.name or "", content=upload.read())
-            )
+            item = held_files.Kept(field, upload.name or "", upload.read())
+        elif field in kept:
+            item = held_files.Kept(field, kept[field].name, held_files.content_of(kept[field]))
+        else:
+            continue
+        sent.append(item)
+        uploads.append(Upload(kind=document.kind, name=item.name, content=item.content))
     try:
         perform(
             case_id=case.pk,
@@ -298,14 +309,16 @@ def take_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         if exc.status == 403:
             raise PermissionDenied(exc.message) from exc
         form.place_errors(exc.errors)
-        if uploads:
-            form.add_error(None, _("Attach the files again: a browser cannot keep them."))
+        # The files sent stay with the form: the next attempt takes them unless replaced.
+        held_files.hold(token, request.user, sent)
+        form.show_held(held_files.held(token, request.user))
         fresh, scope = _case_for(request, pk)
         if exc.status == 409 and transition.name not in {t.name for t in available(fresh, scope)}:
             # The step is no longer possible: the case as it is now, with the reason, and what
             # was typed kept on the page (read-only) so nothing is lost.
             form.stale = True  # type: ignore[attr-defined]
         return _detail(request, fresh, scope, bound=form, error=exc.message, status=exc.status)
+    held_files.release(token, request.user)
     messages.success(request, _("Saved: %(step)s.") % {"step": transition.label})
     return redirect("cases:detail", pk=case.pk)
 

@@ -44,6 +44,8 @@ class CeremonyPactForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
     )
+    # Names the scan kept from a failed attempt (``netral.core.held``).
+    held_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, agencies: Any, heads: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -164,6 +164,51 @@ def _new_pact(
     raise RuntimeError("could not draw a unique pact code")
 
 
+def ceremony_problems(
+    *, election: Election | None, agency: Agency, nips: list[str], signed_on: date | None
+) -> tuple[list[str], dict[str, CivilServant], list[RowProblem]]:
+    """Check a ceremony's rows without saving: the NIPs as digits, their registry entries and
+    every problem found. Runs on a form with errors too, so one submission shows them all."""
+    problems: list[RowProblem] = []
+    wanted = [nip for n in nips if (nip := digits_of(n))]
+    servants = {
+        s.nip: s
+        for s in CivilServant.objects.filter(nip__in=wanted).select_related(
+            "agency", "position", "unit"
+        )
+    }
+    signed = (
+        set(Pact.objects.filter(election=election, nip__in=wanted).values_list("nip", flat=True))
+        if election is not None
+        else set()
+    )
+    seen: set[str] = set()
+    for row, nip in enumerate(wanted, start=1):
+        servant = servants.get(nip)
+        if nip in seen:
+            problems.append(RowProblem(row, nip, _("This NIP is listed twice.")))
+        elif servant is None:
+            problems.append(
+                RowProblem(row, nip, _("No civil servant with this NIP is in the registry."))
+            )
+        elif servant.agency_id != agency.pk:
+            problems.append(RowProblem(row, nip, _("This civil servant is in another agency.")))
+        elif not servant.is_active:
+            problems.append(RowProblem(row, nip, _("This civil servant is not active.")))
+        elif nip in signed:
+            problems.append(
+                RowProblem(
+                    row, nip, _("This official has already signed a pact for this election.")
+                )
+            )
+        seen.add(nip)
+    if not wanted:
+        problems.append(RowProblem(0, "", _("Enter at least one NIP.")))
+    if signed_on is not None and signed_on > timezone.localdate():
+        problems.append(RowProblem(0, "", _("The date cannot lie in the future.")))
+    return wanted, servants, problems
+
+
 def record_ceremony(
     *,
     election: Election,
@@ -179,42 +224,9 @@ def record_ceremony(
     so the clerk fixes the list and sends it again with nothing lost.
     """
     result = CeremonyResult()
-    wanted = [nip for n in nips if (nip := digits_of(n))]
-    servants = {
-        s.nip: s
-        for s in CivilServant.objects.filter(nip__in=wanted).select_related(
-            "agency", "position", "unit"
-        )
-    }
-    signed = set(
-        Pact.objects.filter(election=election, nip__in=wanted).values_list("nip", flat=True)
+    wanted, servants, result.problems = ceremony_problems(
+        election=election, agency=agency, nips=nips, signed_on=signed_on
     )
-    seen: set[str] = set()
-    for row, nip in enumerate(wanted, start=1):
-        servant = servants.get(nip)
-        if nip in seen:
-            result.problems.append(RowProblem(row, nip, _("This NIP is listed twice.")))
-        elif servant is None:
-            result.problems.append(
-                RowProblem(row, nip, _("No civil servant with this NIP is in the registry."))
-            )
-        elif servant.agency_id != agency.pk:
-            result.problems.append(
-                RowProblem(row, nip, _("This civil servant is in another agency."))
-            )
-        elif not servant.is_active:
-            result.problems.append(RowProblem(row, nip, _("This civil servant is not active.")))
-        elif nip in signed:
-            result.problems.append(
-                RowProblem(
-                    row, nip, _("This official has already signed a pact for this election.")
-                )
-            )
-        seen.add(nip)
-    if not wanted:
-        result.problems.append(RowProblem(0, "", _("Enter at least one NIP.")))
-    if signed_on > timezone.localdate():
-        result.problems.append(RowProblem(0, "", _("The date cannot lie in the future.")))
     if result.problems:
         return result
     before = _before(agency, signed_on)

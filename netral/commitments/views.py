@@ -45,6 +45,7 @@ from netral.commitments.queries import (
 )
 from netral.commitments.tallies import refresh_after_commit
 from netral.core import audit
+from netral.core import held as held_files
 from netral.core.menu import gated
 from netral.core.ratelimit import rate_limited
 from netral.core.scope import Scope, request_scope, require
@@ -169,8 +170,13 @@ def ceremony_pacts(request: HttpRequest) -> HttpResponse:
             Pact.objects.filter(election=election, agency=agency).values_list("nip", flat=True)
         )
         initial["heads"] = [nip for nip, _label in heads if nip not in signed]
+    data = None
+    token = ""
+    if request.method == "POST":
+        data = request.POST.copy()
+        token = data["held_token"] = held_files.valid_token(data.get("held_token"))
     form = CeremonyPactForm(
-        request.POST or None,
+        data,
         request.FILES or None,
         agencies=agencies,
         heads=heads,
@@ -179,9 +185,18 @@ def ceremony_pacts(request: HttpRequest) -> HttpResponse:
     problems: list[Any] = []
     status = 200
     if request.method == "POST":
+        # The scan sent now, or the one kept from the last attempt.
+        kept = held_files.held(token, request.user)
+        upload = request.FILES.get("scan")
+        scan = (
+            held_files.Kept("scan", upload.name or "", upload.read())
+            if upload is not None
+            else held_files.Kept("scan", kept["scan"].name, held_files.content_of(kept["scan"]))
+            if "scan" in kept
+            else None
+        )
         if form.is_valid():
-            scan = form.cleaned_data.get("scan")
-            content = scan.read() if scan else b""
+            content = scan.content if scan else b""
             nips = form.nips()
             result = services.record_ceremony(
                 election=form.cleaned_data["election"],
@@ -192,18 +207,44 @@ def ceremony_pacts(request: HttpRequest) -> HttpResponse:
                 scans=dict.fromkeys(nips, content) if content else None,
             )
             if not result.problems:
+                held_files.release(token, request.user)
                 messages.success(
                     request, _("%(n)d integrity pacts recorded.") % {"n": len(result.pacts)}
                 )
                 return redirect(
                     f"{request.path}?election={form.cleaned_data['election'].slug}"
-                    f"&agency={form.cleaned_data['agency'].pk}"
+                    f"&agency={form.cleaned_data['agency'].pk}#recorded"
                 )
             problems = result.problems
-            if content:
-                form.add_error("scan", _("Attach the scan again: a browser cannot keep it."))
+        else:
+            # The rows are checked too, so one submission shows every error at once.
+            chosen = form.cleaned_data.get("agency") or agency
+            if chosen is not None:
+                _wanted, _servants, problems = services.ceremony_problems(
+                    election=form.cleaned_data.get("election"),
+                    agency=chosen,
+                    nips=form.nips(),
+                    signed_on=form.cleaned_data.get("signed_on"),
+                )
+                # The form's own errors already say what the row check would repeat.
+                problems = [p for p in problems if p.row]
+        if scan is not None:
+            held_files.hold(token, request.user, [scan])
+            form.fields["scan"].held = held_files.held(token, request.user).get("scan")  # type: ignore[attr-defined]
         status = 422
-    context = {"form": form, "problems": problems, "agency": agency, "signed": signed}
+    recorded = (
+        Pact.objects.filter(election=election, agency=agency).order_by("-signed_on", "name")[:500]
+        if election is not None and agency is not None
+        else []
+    )
+    context = {
+        "form": form,
+        "problems": problems,
+        "agency": agency,
+        "signed": signed,
+        "recorded": recorded,
+        "election": election,
+    }
     return render(request, "commitments/ceremony_pacts.html", context, status=status)
 
 

@@ -171,3 +171,26 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.n}"
+
+
+class HeldFile(models.Model):
+    """A file a user sent with a form that came back with errors, kept so they need not pick it
+    again (a browser cannot refill a file input). Bound to the user and a one-time token; taken
+    by the next successful submission of that form, and purged after a day otherwise."""
+
+    token = models.CharField(max_length=40)
+    field = models.CharField(max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    file = models.FileField(upload_to="held/%Y/%m/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["token", "user"], name="heldfile_token_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["token", "field"], name="heldfile_one_per_field")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -51,3 +51,11 @@ def purge_counters() -> int:
 
     counters = caches["counters"]
     return counters.purge_expired() if isinstance(counters, CounterCache) else 0
+
+
+@task()
+def purge_held_files() -> int:
+    """Delete files kept across a form's error that nobody came back for within a day."""
+    from netral.core.held import purge
+
+    return purge()
