@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from netral.cases import workflow
-from netral.cases.models import Case, CaseDocument
+from netral.cases.models import Case, CaseDocument, CaseReport
 from netral.core.forms import DateField, DateInput
 from netral.registry.nip import digits_of
 from netral.rules.models import Election, Provision, Sanction, ViolationType, in_force
@@ -40,6 +40,20 @@ def _provision_choices(case: Case) -> list[tuple[int, str]]:
     return [(p.pk, str(p)) for p in provisions]
 
 
+def _violation_codes(case: Case) -> list[str]:
+    """The case's violation types, or else those its reports name (pre-ticked on forwarding)."""
+    if not case.pk:
+        return []
+    codes = list(case.violation_types.values_list("code", flat=True))
+    if codes:
+        return codes
+    return list(
+        ViolationType.objects.filter(
+            pk__in=CaseReport.objects.filter(case=case).values("report__violation_type")
+        ).values_list("code", flat=True)
+    )
+
+
 def field_for(spec: workflow.Input, case: Case) -> forms.Field:
     common: dict[str, Any] = {
         "label": spec.label,
@@ -53,7 +67,12 @@ def field_for(spec: workflow.Input, case: Case) -> forms.Field:
     if spec.kind == "choice":
         return forms.ChoiceField(choices=spec.choices, widget=forms.RadioSelect, **common)
     if spec.kind == "sanction":
-        return forms.ChoiceField(choices=[("", "—"), *_sanction_choices()], **common)
+        # What the file already says: the recommended sanction, for the PPK to confirm or change.
+        sanction = case.recommended_sanction if case.recommended_sanction_id else None
+        recommended = sanction.code if sanction is not None else ""
+        return forms.ChoiceField(
+            choices=[("", "—"), *_sanction_choices()], initial=recommended, **common
+        )
     if spec.kind == "provisions":
         return forms.MultipleChoiceField(
             choices=_provision_choices(case), widget=forms.CheckboxSelectMultiple, **common
@@ -65,7 +84,10 @@ def field_for(spec: workflow.Input, case: Case) -> forms.Field:
             for v in ViolationType.objects.filter(in_force(today)).order_by("position")
         ]
         return forms.MultipleChoiceField(
-            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+            choices=choices,
+            widget=forms.CheckboxSelectMultiple,
+            initial=_violation_codes(case),
+            **common,
         )
     if spec.name in LONG_TEXT:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
