@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from e2e.conftest import TIMEOUT_MS, log_in
+from e2e.test_intake import _fill_report, _submit, _values
 
 WIDTH = 360
 AXE_OPTIONS = {
@@ -70,6 +71,10 @@ class Sweep:
         if response.status >= 400:
             self.problems.append(f"{who} {path}: HTTP {response.status}")
             return []
+        return self.check(page, who, path)
+
+    def check(self, page: Page, who: str, path: str) -> list[str]:
+        """Audit the page as it is now; the same-site links on it."""
         self.audited += 1
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > WIDTH:
@@ -121,6 +126,13 @@ def test_every_page_passes_axe_and_fits_a_phone(browser: Browser, live_server: A
     context = _context(browser, live_server)
     try:
         page = context.new_page()
+        # A form sent empty: its errors are audited too; then a real report, and its receipt.
+        page.goto("/lapor/")
+        _submit(page)
+        sweep.check(page, "public", "/lapor/ (errors)")
+        _fill_report(page, _values())
+        _submit(page)
+        sweep.check(page, "public", "/lapor/ (receipt)")
         sweep.walk(page, "public", public)
         # The API's documentation page is audited too (it is not crawled further).
         sweep.audit(page, "public", "/api/docs")

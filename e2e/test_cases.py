@@ -12,6 +12,8 @@ from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from e2e.test_intake import _fill_report, _officer, _receipt, _submit, _values
 
+# The steps that cannot be undone and ask for confirmation.
+CONFIRMED = {"dismiss", "not_proven", "request_blocking", "close"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -35,6 +37,10 @@ def _step(page: Page, name: str, fields: dict[str, Any] | None = None) -> None:
         else:
             block.locator(f"#id_{key}").fill(str(value))
     block.locator("button[type=submit]").click()
+    if name in CONFIRMED:
+        # Irreversible: a page of its own asks once more (it works without JavaScript).
+        expect(page.locator("#confirm-consequence")).to_be_visible()
+        page.locator("#confirm-form button[type=submit]").click()
 
 
 def _expect_state(page: Page, label: str) -> None:

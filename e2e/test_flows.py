@@ -29,7 +29,7 @@ def test_sign_in_with_password_and_totp(page: Page, live_server: Any, settings: 
     # type the next code, the test does not, so the throttle is turned off for this test.
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     submit_password(page, "bkpsdm.kukar", "netral-demo-2024")
-    expect(page).to_have_url(re.compile(r"/akun/otp/\?next=/$"))
+    expect(page).to_have_url(re.compile(r"/akun/otp/\?next=/tugas/$"))
     expect(page.locator("h1")).to_have_text("Verifikasi dua langkah")
     # Not verified yet: no registry in the navigation, and the registry itself is closed.
     expect(registry_nav_link(page)).to_have_count(0)
@@ -44,8 +44,9 @@ def test_sign_in_with_password_and_totp(page: Page, live_server: Any, settings: 
 
     page.locator("#id_token").fill(totp_code("bkpsdm.kukar"))
     main_submit(page).click()
-    expect(page).to_have_url(f"{live_server.url}/")
-    expect(page.locator("h1")).to_have_text("Netral: netralitas ASN dalam pemilihan")
+    # Each officer lands on their own work page.
+    expect(page).to_have_url(f"{live_server.url}/tugas/")
+    expect(page.locator("h1")).to_have_text("Tugas saya")
     expect(registry_nav_link(page)).to_be_visible()
     expect(registry_nav_link(page)).to_have_text("ASN")
     expect(page.locator("header")).to_contain_text("bkpsdm.kukar")
@@ -75,7 +76,7 @@ def test_first_sign_in_enrols_an_authenticator(page: Page, live_server: Any) -> 
     page.locator("#id_token").fill(f"{totp(key):06d}")
     main_submit(page).click()
 
-    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/tugas/")
     expect(page.locator("main .messages")).to_contain_text("Verifikasi dua langkah sudah aktif.")
     expect(registry_nav_link(page)).to_be_visible()
     expect(page.locator("header")).to_contain_text("petugas.baru")

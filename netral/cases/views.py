@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from netral.cases.services import (
     required_items,
 )
 from netral.core import held as held_files
+from netral.core.confirm import confirmation_page, confirmed
 from netral.core.menu import gated
 from netral.core.scope import Scope, request_scope, require
 from netral.intake.models import Report
@@ -82,6 +84,16 @@ def registration(request: HttpRequest, code: str) -> HttpResponse:
             elif action == "complete" and text:
                 request_completion(report=report, officer=request.user, missing=text)
             elif action == "reject" and text:
+                if not confirmed(request):
+                    return confirmation_page(
+                        request,
+                        action=_("Do not register"),
+                        consequence=_(
+                            "The report is closed as not registered; the reporter sees the reason."
+                        ),
+                        back=request.path,
+                        details=[(_("Reason"), text)],
+                    )
                 reject_report(report=report, officer=request.user, reason=text)
             elif action == "adopt" and text:
                 adopt_as_finding(report=report, officer=request.user, reason=text)
@@ -295,6 +307,21 @@ def take_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             continue
         sent.append(item)
         uploads.append(Upload(kind=document.kind, name=item.name, content=item.content))
+    if transition.danger and not confirmed(request):
+        # Asked once more on a page of its own; the files wait under the form's token.
+        held_files.hold(token, request.user, sent)
+        return confirmation_page(
+            request,
+            action=transition.label,
+            consequence=_("The case moves on and this step cannot be taken back."),
+            back=reverse("cases:detail", args=[case.pk]),
+            details=[
+                (spec.label, ", ".join(request.POST.getlist(form.add_prefix(spec.name))))
+                for spec in transition.inputs
+                if request.POST.get(form.add_prefix(spec.name))
+            ],
+            extra={token_field: token},
+        )
     try:
         perform(
             case_id=case.pk,

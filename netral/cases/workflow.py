@@ -364,6 +364,7 @@ TRANSITIONS: dict[str, Transition] = {
             REVIEW,
             inputs=(Input("note", _("Closing note"), required=False),),
             deadline=NONE,
+            danger=True,
         ),
         Transition(
             "file_appeal",

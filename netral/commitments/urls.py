@@ -9,6 +9,7 @@ urlpatterns = [
     path("tanpa-pakta/", views.missing, name="missing"),
     path("pakta/upacara/", views.ceremony_pacts, name="ceremony_pacts"),
     path("pakta/tandatangani/", views.sign_pact, name="sign"),
+    path("pakta/instansi/<str:code>/", views.agency_pacts, name="agency_pacts"),
     path("pakta/<str:code>/", views.my_pact, name="my_pact"),
     path("pakta/<str:code>/pdf/", views.pact_pdf, name="pact_pdf"),
     path("ikrar/", views.ceremonies, name="ceremonies"),

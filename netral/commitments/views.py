@@ -46,6 +46,7 @@ from netral.commitments.queries import (
 from netral.commitments.tallies import refresh_after_commit
 from netral.core import audit
 from netral.core import held as held_files
+from netral.core.confirm import confirmation_page, confirmed
 from netral.core.menu import gated
 from netral.core.ratelimit import rate_limited
 from netral.core.scope import Scope, request_scope, require
@@ -311,6 +312,14 @@ def my_pact(request: HttpRequest, code: str) -> HttpResponse:
         reason = str(request.POST.get("reason", "")).strip()[:1000]
         if not reason:
             error = _("Write the reason for the revocation.")
+        elif not confirmed(request):
+            return confirmation_page(
+                request,
+                action=_("Revoke"),
+                consequence=_("The pact stays on record as revoked; its verification says so."),
+                back=request.path,
+                details=[(_("Reason"), reason)],
+            )
         else:
             services.revoke_pact(pact=pact, reason=reason, actor=request.user)
             return redirect("commitments:my_pact", code=pact.code)
@@ -717,3 +726,28 @@ def public_region(request: HttpRequest, code: str) -> HttpResponse:
         "circulars": rows,
     }
     return render(request, "commitments/public_region.html", context)
+
+
+@login_required
+@gated("commitments.view")
+def agency_pacts(request: HttpRequest, code: str) -> HttpResponse:
+    """One agency's integrity pacts for an election, with their PDFs (within the jurisdiction)."""
+    scope = request_scope(request)
+    agency = get_object_or_404(_agencies(scope), code=code)
+    election = _election(request)
+    pacts = (
+        Pact.objects.filter(agency=agency, election=election).order_by("-id")
+        if election is not None
+        else Pact.objects.none()
+    )
+    before = request.GET.get("before", "")
+    rows = list((pacts.filter(pk__lt=int(before)) if before.isdigit() else pacts)[:201])
+    context = {
+        "agency": agency,
+        "election": election,
+        "elections": Election.objects.order_by("-voting_day"),
+        "pacts": rows[:200],
+        "more": len(rows) > 200,
+        "may_manage": scope.can("commitments.manage") and not scope.read_only,
+    }
+    return render(request, "commitments/agency_pacts.html", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -195,3 +196,44 @@ def test_notifications_page_lists_and_marks_read(personas, as_user):
     assert "Perkara X: Diteruskan" in page
     client.post("/pemberitahuan/")
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_dismissing_asks_once_more_and_keeps_the_file_it_was_given(case_factory, as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from netral.cases.models import CaseDocument
+
+    case = case_factory()
+    officer = as_user("bawaslu.kukar")
+    officer.post(f"/perkara/{case.pk}/langkah/start_study/", {"start_study-version": "1"})
+    study = SimpleUploadedFile("kajian.pdf", b"%PDF-1.4 kajian", content_type="application/pdf")
+    asked = officer.post(
+        f"/perkara/{case.pk}/langkah/dismiss/",
+        {
+            "dismiss-version": "2",
+            "dismiss-reason": "Terlapor bukan ASN.",
+            "dismiss-document_study": study,
+        },
+    )
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert 'id="confirm-form"' in html
+    assert "Terlapor bukan ASN." in html
+    case.refresh_from_db()
+    assert case.state == "under_study"
+    token = re.search(r'name="dismiss-held_token" value="([^"]+)"', html)
+    assert token is not None
+    done = officer.post(
+        f"/perkara/{case.pk}/langkah/dismiss/",
+        {
+            "dismiss-version": "2",
+            "dismiss-reason": "Terlapor bukan ASN.",
+            "dismiss-held_token": token.group(1),
+            "confirmed": "1",
+        },
+    )
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "not_violation"
+    stored = CaseDocument.objects.get(case=case, kind="study")
+    assert stored.original_name == "kajian.pdf"

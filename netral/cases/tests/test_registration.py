@@ -82,9 +82,17 @@ def test_request_to_complete_and_rejection_reach_the_reporter(client, form_data,
     ).content.decode()
     assert "Lampirkan tangkapan layar." in status
     assert "batas / due:" in status
-    officer.post(
+    # "Do not register" cannot be undone: it asks once more, on a page that needs no script.
+    asked = officer.post(
         f"/laporan/{code}/registrasi/",
         {"action": "reject", "text": "Bukan pelanggaran netralitas."},
+    ).content.decode()
+    assert 'id="confirm-form"' in asked
+    assert 'name="action" value="reject"' in asked
+    assert Report.objects.get(receipt_code=code).status != "rejected"
+    officer.post(
+        f"/laporan/{code}/registrasi/",
+        {"action": "reject", "text": "Bukan pelanggaran netralitas.", "confirmed": "1"},
     )
     status = client.post(
         "/lapor/status/", {"receipt_code": code, "secret": secret}

@@ -315,3 +315,19 @@ def test_missing_list_of_one_agency_shows_coverage_per_unit(pilkada, kukar, pers
     assert officials[0].unit.name in html
     assert officials[1].nip in html  # still missing
     assert officials[0].nip not in html.split('id="missing"')[1]
+
+
+def test_each_agency_has_a_page_of_its_pacts_with_their_pdfs(as_user):
+    from netral.demo.commitments import seed_commitments
+
+    seed_commitments()
+    officer = as_user("bkpsdm.kukar")
+    overview = officer.get("/komitmen/?election=pilkada-2024").content.decode()
+    assert "/komitmen/pakta/instansi/KAB-64.02/?election=pilkada-2024" in overview
+    page = officer.get("/komitmen/pakta/instansi/KAB-64.02/?election=pilkada-2024")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="agency-pacts"' in html
+    assert "/pdf/" in html
+    # Another jurisdiction's agency is not found.
+    assert as_user("bkpsdm.sukamara").get("/komitmen/pakta/instansi/KAB-64.02/").status_code == 404
