@@ -236,8 +236,8 @@ def _labelled(events: Any) -> list[Any]:
     rows = list(events)
     for event in rows:
         transition = workflow.TRANSITIONS.get(event.transition)
-        event.label = transition.label if transition else _("Registered")
-        event.state_label = State(event.to_state).label
+        event.label = str(transition.label if transition else _("Registered"))
+        event.state_label = str(State(event.to_state).label)
     return rows
 
 
