@@ -166,6 +166,6 @@ def test_coverage_shows_the_agencies_that_are_missing(page: Page) -> None:
     )
     province = table.locator("tr", has_text="Provinsi Kalimantan Timur")
     expect(province).to_contain_text("belum terjangkau")
-    province.get_by_role("link").first.click()
+    province.locator("td").nth(1).get_by_role("link").click()
     expect(page.locator("#missing tbody tr")).not_to_have_count(0)
     expect(page.locator("#missing")).to_contain_text("PROV-64")

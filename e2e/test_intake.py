@@ -83,13 +83,14 @@ def _fill_report(
     """Open the public form and fill it in as a reporter would, without sending it."""
     page.goto("/lapor/")
     expect(page.locator("h1")).to_have_text("Laporkan ASN yang tidak netral")
+    # A formal report's identity fields appear once "give my identity" is chosen.
+    page.locator(f"input[name=identified][value='{1 if identified else 0}']").check()
     for name, value in values.items():
         field = page.locator(f"#id_{name}")
         if name in SELECTS:
             field.select_option(value)
         else:
             field.fill(value)
-    page.locator(f"input[name=identified][value='{1 if identified else 0}']").check()
     if photo is not None:
         page.locator("#id_attachments").set_input_files(photo)
     page.locator("#id_statement_true").check()

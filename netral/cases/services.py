@@ -123,10 +123,34 @@ def start_deadline(case: Case, step: str, start: date) -> tuple[date | None, Dea
 
 
 @transaction.atomic
+def match_differs(report: Report) -> bool:
+    """Whether the registry entry the report's NIP found names another person or position than
+    the reporter wrote (then the officer confirms the match, or it is not made)."""
+    servant = report.accused
+    if servant is None:
+        return False
+
+    def norm(text: Any) -> str:
+        return " ".join(str(text or "").lower().split())
+
+    position = servant.position.name if servant.position_id and servant.position else ""
+    return norm(servant.name) != norm(report.accused_name) or bool(
+        report.accused_position and position and norm(position) != norm(report.accused_position)
+    )
+
+
 def register_report(
-    *, report: Report, officer: Any, checklist: dict[str, bool], join: Case | None = None
+    *,
+    report: Report,
+    officer: Any,
+    checklist: dict[str, bool],
+    join: Case | None = None,
+    match_confirmed: bool = True,
 ) -> Case:
-    """Open a case (or join ``join``) for a report whose requirements are all met."""
+    """Open a case (or join ``join``) for a report whose requirements are all met.
+
+    When the NIP's registry entry differs from what the reporter wrote and the officer did not
+    confirm it, the accused stays unmatched (shown as such) rather than silently replaced."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status in (Report.Status.REGISTERED, Report.Status.MERGED, Report.Status.REJECTED):
         raise ValidationError(_("This report has already been decided."))
@@ -168,9 +192,10 @@ def register_report(
         )
         case.due_date, case.deadline_rule = start_deadline(case, "bawaslu_follow_up", today)
         case.save()
+        keep_match = match_confirmed or not match_differs(report)
         Accused.objects.create(
             case=case,
-            civil_servant=report.accused,
+            civil_servant=report.accused if keep_match else None,
             name=report.accused_name,
             nip=report.accused_nip,
             position=report.accused_position,

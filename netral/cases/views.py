@@ -30,6 +30,7 @@ from netral.cases.services import (
     TransitionError,
     Upload,
     available,
+    match_differs,
     perform,
     register_report,
     required_items,
@@ -80,7 +81,13 @@ def registration(request: HttpRequest, code: str) -> HttpResponse:
                 join = get_object_or_404(Case, pk=join_pk) if join_pk else None
                 if join is not None and join not in cases.values():
                     raise PermissionDenied
-                register_report(report=report, officer=request.user, checklist=checked, join=join)
+                register_report(
+                    report=report,
+                    officer=request.user,
+                    checklist=checked,
+                    join=join,
+                    match_confirmed=request.POST.get("confirm_match") == "on",
+                )
             elif action == "complete" and text:
                 request_completion(report=report, officer=request.user, missing=text)
             elif action == "reject" and text:
@@ -113,6 +120,7 @@ def registration(request: HttpRequest, code: str) -> HttpResponse:
         "items": [(r, checked.get(r.code, False)) for r in required_items(report)],
         "duplicates": [(d, cases.get(d.pk)) for d in duplicates],
         "errors": errors,
+        "match_differs": match_differs(report),
     }
     return render(request, "cases/registration.html", context, status=422 if errors else 200)
 

@@ -59,3 +59,31 @@ def test_a_registered_report_links_to_its_case(
     html = officer.get(f"/laporan/{code}/").content.decode()
     assert f'href="/perkara/{case.pk}/"' in html
     assert f"/laporan/{code}/" in officer.get(f"/perkara/{case.pk}/").content.decode()
+
+
+def test_a_nip_that_finds_another_person_is_shown_and_needs_confirming(
+    client: Any, form_data: dict[str, str], as_user: Any
+) -> None:
+    from netral.cases.tests.test_registration import ALL, _identified
+    from netral.intake.tests.test_reporting import _receipt
+    from netral.registry.models import CivilServant
+
+    servant = CivilServant.objects.filter(agency__code="KAB-64.02").order_by("pk").first()
+    assert servant is not None
+    data = _identified(
+        form_data,
+        accused_nip=servant.nip,
+        accused_name="Siti Aminah",
+        accused_position="Camat Tenggarong",
+    )
+    code, _secret = _receipt(client.post("/lapor/", data).content.decode())
+    officer = as_user("bawaslu.kukar")
+    html = officer.get(f"/laporan/{code}/registrasi/").content.decode()
+    assert "Siti Aminah" in html
+    assert servant.name in html
+    assert 'name="confirm_match"' in html
+    # Not confirmed: the case keeps the reported person, without the registry match.
+    officer.post(f"/laporan/{code}/registrasi/", {"action": "register", **ALL})
+    accused = Case.objects.get(sources__report__receipt_code=code).accused.get()
+    assert accused.name == "Siti Aminah"
+    assert accused.civil_servant_id is None
