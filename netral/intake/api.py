@@ -74,7 +74,10 @@ def upload_evidence(request: HttpRequest, file: File[UploadedFile]) -> Any:
 class AccusedIn(Schema):
     name: str
     nip: str = ""
+    # The agency as the reporter knows it (recognised when it names a registry agency) ...
     agency: str = ""
+    # ... or its registry code (``GET /api/v1/registry/agencies-suggest?q=``).
+    agency_code: str = ""
     position: str = ""
 
 
@@ -92,7 +95,7 @@ class ReportIn(Schema):
     accused: AccusedIn
     act_date: date
     act_place: str = ""
-    act_region: str
+    act_region: str  # a province, regency/city or district code (Kemendagri)
     learned_date: date
     description: str
     links: list[str] = []
@@ -111,6 +114,7 @@ _FIELD_NAMES = {
     "accused_name": "accused.name",
     "accused_nip": "accused.nip",
     "accused_agency_text": "accused.agency",
+    "accused_agency": "accused.agency_code",
     "accused_position": "accused.position",
     "reporter_name": "reporter.name",
     "reporter_nik": "reporter.nik",
@@ -134,6 +138,7 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Any:
             "accused_name": payload.accused.name,
             "accused_nip": payload.accused.nip,
             "accused_agency_text": payload.accused.agency,
+            "accused_agency": payload.accused.agency_code,
             "accused_position": payload.accused.position,
             "act_region": payload.act_region,
             "act_place": payload.act_place,

@@ -79,12 +79,31 @@ def bawaslu_office_for(region_code: str | None) -> Office | None:
 
 
 def route(report: Report) -> Office | None:
-    """The accused agency's region (central agencies: national), else the place of the act."""
+    """The accused agency's region (central agencies: national), else the place of the act
+    (its regency/city, else its province), else the national office."""
     if report.accused_agency_id is not None:
         agency = report.accused_agency
         assert agency is not None
         return bawaslu_office_for(agency.region_id)
     return bawaslu_office_for(report.act_region_id)
+
+
+def identify_agency(report: Report) -> str:
+    """Set the accused's agency by the routing order and say where it came from: the NIP's
+    agency (when the NIP is in the registry), the agency chosen from the registry, an agency
+    recognised in the typed name, or none (the place of the act decides)."""
+    if report.accused_nip and report.accused_id is None:
+        report.accused = CivilServant.objects.filter(nip=report.accused_nip).first()
+    if report.accused is not None:
+        report.accused_agency_id = report.accused.agency_id
+        return "nip"
+    if report.accused_agency_id is not None:
+        return "chosen"
+    recognised = agency_for_text(report.accused_agency_text)
+    if recognised is not None:
+        report.accused_agency = recognised
+        return "text"
+    return "act_region" if report.act_region_id else "national"
 
 
 def is_late(*, act_date: date, learned_date: date, election: Election | None) -> bool:
@@ -169,10 +188,7 @@ def _create_report(
     report.anonymous = not identity
     if identity:
         report.reporter_identity = crypto.encrypt(identity, bound_to=report.receipt_code)
-    if report.accused_nip and report.accused_id is None:
-        report.accused = CivilServant.objects.filter(nip=report.accused_nip).first()
-    if report.accused is not None and report.accused_agency_id is None:
-        report.accused_agency_id = report.accused.agency_id
+    routed_by = identify_agency(report)
     report.late = is_late(
         act_date=report.act_date, learned_date=report.learned_date, election=report.election
     )
@@ -203,6 +219,7 @@ def _create_report(
         after={
             "receipt_code": report.receipt_code,
             "office": report.office_id,
+            "routed_by": routed_by,
             "violation_type": report.violation_type_id,
             "anonymous": report.anonymous,
             "late": report.late,
@@ -329,9 +346,12 @@ _AGENCY_LOOKUPS = 10_000
 
 
 def agency_for_text(text: str) -> Agency | None:
-    """The registry agency whose name the reporter typed, if it matches exactly (ignoring
-    case). Answers are memoised with the reference data: the same names come back often."""
-    key = text.strip()
+    """The registry agency recognised in what the reporter typed (``registry.matching``:
+    case, punctuation, abbreviations, a unit's name and word order do not matter). Answers
+    are memoised with the reference data: the same names come back often."""
+    from netral.registry.matching import recognise_agency
+
+    key = " ".join(text.split())
     if not key:
         return None
     found: dict[str, Agency | None] = reference.memo("intake.agency_for_text", dict)
@@ -339,7 +359,7 @@ def agency_for_text(text: str) -> Agency | None:
     if folded not in found:
         if len(found) >= _AGENCY_LOOKUPS:
             found.clear()
-        found[folded] = Agency.objects.filter(name__iexact=key).first()
+        found[folded] = recognise_agency(key)
     return found[folded]
 
 

@@ -99,6 +99,8 @@ def report_form(request: HttpRequest) -> HttpResponse:
     if limited is not None:
         return limited
     form, key, upload_token = _bound_form(request, ReportForm, "form")
+    if request.POST.get("refresh"):
+        return _refreshed(request, form, ReportForm, upload_token)
     if form.is_valid() and not form.has_error("attachments"):
         result = submit_report(
             fields=form.report_fields(),
@@ -120,6 +122,19 @@ def report_form(request: HttpRequest) -> HttpResponse:
         add_never_cache_headers(response)  # the receipt holds the secret: never stored
         return response
     return _form_page(request, form, _pending(upload_token), 422)
+
+
+def _refreshed(
+    request: HttpRequest, bound: ReportForm, form_class: type[ReportForm], upload_token: str
+) -> HttpResponse:
+    """Without JavaScript: the same form again, every value kept (files as pending), with the
+    agencies and districts of the regencies/cities just chosen; nothing is checked yet."""
+    values = {key: bound.data.get(key) for key in bound.data if key != "attachments"}
+    form = form_class(initial=values)
+    if form_class is ReportForm:
+        return _form_page(request, form, _pending(upload_token), 200)
+    context = {"form": form, "pending": _pending(upload_token)}
+    return render(request, "intake/finding_form.html", context)
 
 
 @never_cache
@@ -295,6 +310,8 @@ def finding_form(request: HttpRequest) -> HttpResponse:
         blank = FindingForm(initial={"submission_token": _token(), "upload_token": _token()})
         return render(request, "intake/finding_form.html", {"form": blank, "pending": []})
     form, key, upload_token = _bound_form(request, FindingForm, "finding")
+    if request.POST.get("refresh"):
+        return _refreshed(request, form, FindingForm, upload_token)
     if form.is_valid() and not form.has_error("attachments"):
         fields = {**form.report_fields(), "kind": Report.Kind.FINDING}
         result = submit_report(
