@@ -95,6 +95,15 @@ def clean_inputs(
             if len(provisions) != len(set(ids)):
                 errors[spec.name] = _("Some of these provisions do not exist.")
             values[spec.name] = provisions
+        elif spec.kind == "office":
+            from netral.registry.models import Office
+
+            office = Office.objects.filter(code=str(value), kind=Office.Kind.BAWASLU).first()
+            if office is None:
+                errors[spec.name] = _("Choose a Bawaslu office from the list.")
+            elif office.pk == case.office_id:
+                errors[spec.name] = _("The case is already with this office.")
+            values[spec.name] = office
         elif spec.kind == "violation_types":
             codes = _as_list(value)
             types = list(ViolationType.objects.filter(code__in=codes).filter(in_force(day)))
@@ -159,6 +168,23 @@ def identify(case: Case, values: dict[str, Any], errors: dict[str, str]) -> None
     values["matched"] = servant.nip
 
 
+def transfer(case: Case, office: Any) -> None:
+    """The case, and the reports it came from, go to another Bawaslu office; its number, due
+    date and the reporters' receipts stay as they are."""
+    from netral.intake.services import follow_case_office
+
+    # The rollup recounts the regency/city the case leaves as well as the one it joins.
+    case.moved_from_regency = case.regency_code  # type: ignore[attr-defined]
+    case.office = office
+    case.region_id = office.region_id
+    parts = (office.region_id or "").split(".")
+    case.province_code = parts[0] if parts[0] else ""
+    case.regency_code = ".".join(parts[:2]) if len(parts) > 1 else ""
+    follow_case_office(
+        report_ids=list(case.sources.values_list("report_id", flat=True)), office=office
+    )
+
+
 def issuing_office_exists(case: Case) -> bool:
     from netral.registry.models import Office
 
@@ -199,6 +225,8 @@ def apply(
     name = transition.name
     if name == "identify_accused":
         identify(case, values, errors)
+    elif name == "transfer":
+        transfer(case, values["office"])
     elif name == "forward":
         agency = reviewing_agency_on(day)
         if agency is None:

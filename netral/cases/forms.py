@@ -57,6 +57,13 @@ def field_for(spec: workflow.Input, case: Case) -> forms.Field:
         return forms.MultipleChoiceField(
             choices=_provision_choices(case), widget=forms.CheckboxSelectMultiple, **common
         )
+    if spec.kind == "office":
+        from netral.intake.services import bawaslu_offices_for_transfer
+
+        offices = bawaslu_offices_for_transfer(case.office)
+        return forms.ChoiceField(
+            choices=[("", "—"), *((o.code, o.name) for o in offices)], **common
+        )
     if spec.kind == "violation_types":
         today = timezone.localdate()
         choices = [

@@ -358,7 +358,12 @@ def perform(
     if errors:
         raise InvalidInputs(_("Some inputs need attention."), errors)
 
-    before = {"state": case.state, "due_date": case.due_date, "version": case.version}
+    before = {
+        "state": case.state,
+        "due_date": case.due_date,
+        "version": case.version,
+        "office": case.office_id,
+    }
     from_state = case.state
     effects.apply(transition, case, values, day, errors)
     if errors:
@@ -428,7 +433,12 @@ def perform(
         actor_role=",".join(scope.roles),
         obj=case,
         before=before,
-        after={"state": case.state, "due_date": case.due_date, "version": case.version},
+        after={
+            "state": case.state,
+            "due_date": case.due_date,
+            "version": case.version,
+            "office": case.office_id,
+        },
         reason=event.reason,
         evidence=[{"kind": d.kind, "sha256": d.sha256, "number": d.number} for d in documents],
         stream=f"office:{case.office_id}",

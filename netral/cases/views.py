@@ -269,7 +269,11 @@ def _detail(
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from netral.cases.notifications import case_url
+    from netral.core.notify import mark_read
+
     case, scope = _case_for(request, pk)
+    mark_read(user=request.user, url=case_url(case))  # opened: its notifications are read
     return _detail(request, case, scope)
 
 

@@ -79,7 +79,8 @@ PPK_VISIBLE_STATES = [
 @dataclass(frozen=True)
 class Input:
     """One input of a transition. ``kind``: text, date, dates, choice, sanction, provisions,
-    violation_types. Dates may not lie in the future."""
+    violation_types, office (another Bawaslu office, by code). Dates may not lie in the
+    future."""
 
     name: str
     label: Any
@@ -190,6 +191,24 @@ TRANSITIONS: dict[str, Transition] = {
                     help=_(
                         "Matches the reported person, or adds another civil servant of the "
                         "same agency to the case."
+                    ),
+                ),
+            ),
+        ),
+        Transition(
+            "transfer",
+            _("Pass to another Bawaslu office"),
+            (State.REGISTERED, State.UNDER_STUDY, State.STUDY_INFO_REQUESTED),
+            None,
+            STUDY,
+            inputs=(
+                Input("office", _("Receiving Bawaslu office"), kind="office"),
+                Input(
+                    "reason",
+                    _("Reason"),
+                    help=_(
+                        "The receiving office is told; the reporter's receipt and the deadline "
+                        "stay as they are."
                     ),
                 ),
             ),

@@ -20,12 +20,14 @@ from netral.intake.evidence import EvidenceRejected, store_upload
 from netral.intake.forms import NOT_SURE, ReportForm
 from netral.intake.queries import public_history, visible_reports
 from netral.intake.services import (
+    TransferRefused,
     ask_reporter,
     merge_report,
     reject_report,
     report_for_receipt,
     request_completion,
     submit_report,
+    transfer_report,
 )
 
 router = Router(tags=["reports"])
@@ -334,4 +336,29 @@ def merge(request: HttpRequest, code: str, payload: MergeIn) -> Any:
     if into is None or into.pk == report.pk:
         raise InvalidInput("into", _("No other report with this code in your jurisdiction."))
     merge_report(report=report, into=into, officer=request.user)
+    return {"receipt_code": report.receipt_code, "status": report.status}
+
+
+class TransferIn(Schema):
+    office: str = Field(..., min_length=1, max_length=40)
+    reason: str = Field(..., min_length=1, max_length=3000)
+
+
+@router.post(
+    "/{code}/transfer", response={200: DoneOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def transfer(request: HttpRequest, code: str, payload: TransferIn) -> Any:
+    """Pass a report not yet registered to another Bawaslu office, with a reason (audited; the
+    receiving office is notified; the receipt stays as it is). A registered report moves with
+    its case (``POST /api/v1/cases/{id}/transitions/transfer``)."""
+    from netral.registry.models import Office
+
+    report = _officer_report(request, code)
+    office = Office.objects.filter(code=payload.office).first()
+    if office is None:
+        raise InvalidInput("office", _("Choose a Bawaslu office from the list."))
+    try:
+        transfer_report(report=report, office=office, officer=request.user, reason=payload.reason)
+    except TransferRefused as exc:
+        raise InvalidInput("office", str(exc)) from None
     return {"receipt_code": report.receipt_code, "status": report.status}

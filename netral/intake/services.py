@@ -467,3 +467,89 @@ def likely_duplicates(report: Report, window_days: int = 14) -> list[Report]:
     if urls:
         condition |= Q(links__url__in=urls)
     return list(others.filter(condition).distinct().order_by("created_at")[:20])
+
+
+class TransferRefused(ValueError):
+    """Why a report may not be passed to that office (a message for the officer)."""
+
+
+def bawaslu_offices_for_transfer(current: Office | None) -> list[Office]:
+    """The Bawaslu offices a report or case may be passed to (every one but its own)."""
+    offices = Office.objects.filter(kind=Office.Kind.BAWASLU).select_related("region")
+    if current is not None:
+        offices = offices.exclude(pk=current.pk)
+    return list(offices.order_by("region_id", "name"))
+
+
+@transaction.atomic
+def transfer_report(*, report: Report, office: Office, officer: Any, reason: str) -> Report:
+    """Pass a report not yet registered to another Bawaslu office, with a reason.
+
+    Audited in the stream of the office that gives it up; the receiving office's members are
+    notified; the reporter's receipt (code, secret, history) stays as it is."""
+    from django.utils.translation import gettext as _
+
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if not reason.strip():
+        raise TransferRefused(_("State why the report goes to another office."))
+    if report.status not in (Report.Status.RECEIVED, Report.Status.INCOMPLETE):
+        raise TransferRefused(
+            _(
+                "Only a report not yet decided can be passed on; a registered one moves "
+                "with its case."
+            )
+        )
+    if office.kind != Office.Kind.BAWASLU or office.pk == report.office_id:
+        raise TransferRefused(_("Choose another Bawaslu office."))
+    before = {"office": report.office_id, "region": report.region_id}
+    stream = stream_for(report)
+    report.office = office
+    report.region_id = office.region_id
+    report.save(update_fields=["office", "region", "updated_at"])
+    audit.record(
+        action="intake.transfer",
+        actor=officer,
+        obj=report,
+        before=before,
+        after={"office": office.pk, "region": office.region_id},
+        reason=reason,
+        stream=stream,
+    )
+    transaction.on_commit(lambda: announce_transfer(report.pk, office.pk, reason))
+    return report
+
+
+def announce_transfer(report_id: int, office_id: int, reason: str) -> int:
+    """Tell the members of the receiving office that a report was passed to them."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from netral.accounts.models import Membership
+    from netral.core.notify import notify
+
+    report = Report.objects.get(pk=report_id)
+    users = set(
+        Membership.objects.filter(
+            office_id=office_id, is_active=True, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+    def render() -> tuple[str, str]:
+        subject = _("Report %(code)s was passed to your office") % {"code": report.receipt_code}
+        body = _("Reason: %(reason)s") % {"reason": reason[:300]}
+        return subject, body
+
+    return notify(
+        users=users,
+        key=f"report:{report_id}:transfer:{office_id}:{report.updated_at:%Y%m%d%H%M%S%f}",
+        url=reverse("reports:detail", args=[report.receipt_code]),
+        render=render,
+    )
+
+
+def follow_case_office(*, report_ids: list[int], office: Office) -> int:
+    """Called by the case service when a case goes to another office: its reports follow (the
+    case's audit entry records the move)."""
+    return Report.objects.filter(pk__in=report_ids).update(
+        office=office, region_id=office.region_id, updated_at=timezone.now()
+    )

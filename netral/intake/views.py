@@ -21,8 +21,10 @@ from netral.intake.forms import FindingForm, ReceiptForm, ReplyForm, ReportForm
 from netral.intake.models import Evidence, Report, ReportMessage
 from netral.intake.queries import public_history, visible_reports
 from netral.intake.services import (
+    TransferRefused,
     already_submitted,
     ask_reporter,
+    bawaslu_offices_for_transfer,
     identity_warnings,
     masked_identity,
     report_for_receipt,
@@ -30,7 +32,9 @@ from netral.intake.services import (
     reveal_identity,
     stream_for,
     submit_report,
+    transfer_report,
 )
+from netral.registry.models import Office
 
 
 def _token() -> str:
@@ -239,13 +243,38 @@ def _visible(request: HttpRequest, code: str) -> Report:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HttpRequest, code: str) -> HttpResponse:
+    from netral.core.notify import mark_read
+
     report = _visible(request, code)
     scope = request_scope(request)
+    if request.method == "GET":
+        mark_read(user=request.user, url=request.path)
     revealed: dict[str, str] | None = None
-    error = ""
+    error = transfer_error = ""
+    transfer_office = transfer_reason = ""
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "ask":
+        if action == "transfer":
+            require(request, "intake.manage")
+            transfer_office = str(request.POST.get("office", ""))[:40]
+            transfer_reason = str(request.POST.get("reason", "")).strip()[:3000]
+            office = Office.objects.filter(code=transfer_office).first()
+            try:
+                if office is None:
+                    raise TransferRefused(_("Choose a Bawaslu office from the list."))
+                transfer_report(
+                    report=report, office=office, officer=request.user, reason=transfer_reason
+                )
+            except TransferRefused as exc:
+                transfer_error = str(exc)
+            else:
+                messages.success(
+                    request, _("The report is passed to %(office)s.") % {"office": office}
+                )
+                if visible_reports(scope).filter(pk=report.pk).exists():
+                    return redirect("reports:detail", code=report.receipt_code)
+                return redirect("reports:list")
+        elif action == "ask":
             require(request, "intake.manage")
             question = str(request.POST.get("question", "")).strip()
             if question:
@@ -268,6 +297,12 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
         "revealed": revealed,
         "can_reveal": scope.can("intake.reveal") and bool(report.reporter_identity),
         "can_ask": scope.can("intake.manage"),
+        "can_transfer": scope.can("intake.manage")
+        and report.status in (Report.Status.RECEIVED, Report.Status.INCOMPLETE),
+        "offices": bawaslu_offices_for_transfer(report.office),
+        "transfer_error": transfer_error,
+        "transfer_office": transfer_office,
+        "transfer_reason": transfer_reason,
         "error": error,
         "history": report.events.all(),
         "messages_": report.messages.select_related("author"),
