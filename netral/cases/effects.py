@@ -215,6 +215,40 @@ def suggestion(case: Case, day: date) -> tuple[str, set[int], list[str], dict[st
     return track, options.get(track, set()), reasons, versions
 
 
+def suggestion_detail(case: Case, day: date) -> dict[str, Any]:
+    """The classifier's suggestion as the recommend step shows and pre-selects it: the track,
+    the sanction options (codes and labels, in the law's order), the reasons, the citations
+    and the provisions behind them."""
+    track, allowed, reasons, _versions = suggestion(case, day)
+    sanctions = list(
+        Sanction.objects.filter(pk__in=allowed)
+        .select_related("provision__regulation")
+        .order_by("track", "position")
+    )
+    provisions: list[Provision] = []
+    for violation_type in case.violation_types.prefetch_related("provisions__regulation"):
+        provisions.extend(violation_type.provisions.all())
+    provisions.extend(s.provision for s in sanctions if s.provision is not None)
+    citations: list[str] = []
+    for violation_type in case.violation_types.all():
+        if violation_type.citation and violation_type.citation not in citations:
+            citations.append(violation_type.citation)
+    for provision in provisions:
+        if str(provision) not in citations:
+            citations.append(str(provision))
+    return {
+        "track": track,
+        "track_label": dict(workflow.TRACKS).get(track, ""),
+        "sanctions": [
+            {"code": s.code, "label": f"{s.get_level_display()} · {s.text('name')}"}
+            for s in sanctions
+        ],
+        "reasons": reasons,
+        "citations": citations,
+        "provision_ids": sorted({p.pk for p in provisions}),
+    }
+
+
 def apply(
     transition: workflow.Transition,
     case: Case,

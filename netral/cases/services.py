@@ -296,6 +296,19 @@ def store_document(
     return document
 
 
+def public_stage(transition: workflow.Transition, case: Case) -> tuple[str, str]:
+    """The stage the reporter sees after this step, and the level of the sanction imposed
+    when the case closes with one (its level, never its name)."""
+    from netral.intake.models import Progress
+
+    if transition.public_stage:
+        return transition.public_stage, ""
+    stage = workflow.STATES[case.state].public
+    if stage == Progress.CLOSED and case.imposed_sanction is not None:
+        return Progress.SANCTIONED, case.imposed_sanction.level
+    return stage, ""
+
+
 @transaction.atomic
 def perform(
     *,
@@ -407,10 +420,10 @@ def perform(
         due_date=case.due_date,
         public_note=public_note,
     )
-    stage = workflow.STATES[case.state].public
-    if stage != workflow.STATES[from_state].public:
+    stage, level = public_stage(transition, case)
+    if transition.target is not None and stage != workflow.STATES[from_state].public:
         for link in case.sources.select_related("report"):
-            record_progress(report=link.report, progress=stage, note=public_note)
+            record_progress(report=link.report, progress=stage, note=public_note, level=level)
     documents = [
         store_document(
             case=case,

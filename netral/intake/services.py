@@ -407,8 +407,12 @@ def reject_report(*, report: Report, officer: Any, reason: str) -> None:
 @transaction.atomic
 def adopt_as_finding(*, report: Report, officer: Any, reason: str) -> None:
     """An anonymous tip or a late report becomes Bawaslu's own finding (initial information)."""
+    from netral.intake.models import Progress
+
     report.kind = Report.Kind.FINDING
     report.save(update_fields=["kind", "updated_at"])
+    # The reason was written for the reporter ("the reporter sees it"): it reaches them.
+    ReportEvent.objects.create(report=report, status=Progress.ADOPTED, public=True, note=reason)
     audit.record(
         action="intake.adopt_as_finding",
         actor=officer,
@@ -425,10 +429,14 @@ def mark_registered(*, report: Report, officer: Any, case_number: str) -> None:
     set_status(report=report, status=Report.Status.REGISTERED, actor=officer, note=case_number)
 
 
-def record_progress(*, report: Report, progress: str, note: str = "") -> ReportEvent:
+def record_progress(
+    *, report: Report, progress: str, note: str = "", level: str = ""
+) -> ReportEvent:
     """Called by the case service: the reporter sees the stage the case reached (and, when
-    it closes without a violation, the public reason)."""
-    return ReportEvent.objects.create(report=report, status=progress, public=True, note=note)
+    it closes without a violation, the public reason; with a sanction, its level)."""
+    return ReportEvent.objects.create(
+        report=report, status=progress, public=True, note=note, level=level
+    )
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -19,7 +20,7 @@ from netral.core.scope import request_scope, require
 from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
 from netral.intake.forms import FindingForm, ReceiptForm, ReplyForm, ReportForm
 from netral.intake.models import Evidence, Report, ReportMessage
-from netral.intake.queries import public_history, visible_reports
+from netral.intake.queries import public_history, readable_reports, visible_reports
 from netral.intake.services import (
     TransferRefused,
     already_submitted,
@@ -236,8 +237,23 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, code: str) -> Report:
-    require(request, "intake.view")
-    return get_object_or_404(visible_reports(request_scope(request)), receipt_code=code)
+    """The report, when the user may open it: Bawaslu in its jurisdiction (``intake.view``),
+    or the reviewing agency once its case is forwarded (``intake.review``; each opening of the
+    report or a file is audited, the sealed original's as for Bawaslu)."""
+    scope = request_scope(request)
+    if not (scope.can("intake.view") or scope.can("intake.review")):
+        raise PermissionDenied
+    report = get_object_or_404(readable_reports(scope), receipt_code=code)
+    if not scope.can("intake.view"):
+        audit.record(
+            action="intake.review.open",
+            actor=request.user,
+            actor_role=",".join(scope.roles),
+            obj=report,
+            after={"path": request.path},
+            stream=stream_for(report),
+        )
+    return report
 
 
 @login_required
@@ -292,7 +308,8 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
                 error = _("State why you need the reporter's identity.")
     context = {
         "report": report,
-        "identity": masked_identity(report),
+        # The reviewing agency reads the file, never anything of the reporter's identity.
+        "identity": masked_identity(report) if scope.can("intake.view") else {},
         "identity_warnings": identity_warnings(report),
         "revealed": revealed,
         "can_reveal": scope.can("intake.reveal") and bool(report.reporter_identity),
