@@ -18,7 +18,7 @@ from netral.core.ratelimit import over_limit
 from netral.core.scope import request_scope
 from netral.intake.evidence import EvidenceRejected, store_upload
 from netral.intake.forms import NOT_SURE, ReportForm
-from netral.intake.queries import public_history, visible_reports
+from netral.intake.queries import visible_reports
 from netral.intake.services import (
     TransferRefused,
     ask_reporter,
@@ -194,6 +194,8 @@ class EventOut(Schema):
     status: str
     label: str
     note: str
+    level: str = ""
+    level_label: str = ""
 
 
 class MessageOut(Schema):
@@ -204,34 +206,59 @@ class MessageOut(Schema):
 
 class StatusOut(Schema):
     status: str
+    # The latest public stage (what the page's header says) and whether replies are closed.
+    stage: str
+    stage_label: str
+    closed: bool
+    time_zone: str
     history: list[EventOut]
     messages: list[MessageOut]
 
 
 @router.post("/status", response={200: StatusOut, 404: ErrorOut}, auth=None)
 def report_status(request: HttpRequest, payload: StatusIn) -> Any:
-    """The public-safe history of a report; a wrong secret answers like an unknown code."""
+    """Where the report stands, as the status page says it: each public stage once, in order,
+    times in the responsible office's zone (ISO 8601 with its offset); a wrong secret
+    answers like an unknown code. The code may be given in lower case and without dashes."""
+    from django.utils import timezone as tz
+
+    from netral.intake.queries import is_final, office_zone, public_stages
+    from netral.regions.queries import zone_abbreviation
+
     limited = over_limit(request, "NETRAL_RATE_RECEIPTS", "intake.receipt")
     if limited is not None:
         return limited
     report = report_for_receipt(payload.receipt_code, payload.secret)
     if report is None:
         raise HttpError(404, _("No report matches this code and secret."))
+    zone = office_zone(report)
+    stages = public_stages(report)
+    current = stages[-1] if stages else None
     return Status(
         200,
         {
             "status": report.status,
+            "stage": current.status if current else "",
+            "stage_label": current.label if current else "",
+            "closed": is_final(stages),
+            "time_zone": zone_abbreviation(zone),
             "history": [
                 {
-                    "at": e.created_at.isoformat(),
-                    "status": e.status,
-                    "label": e.label,
-                    "note": e.note,
+                    "at": tz.localtime(s.at, zone).isoformat(),
+                    "status": s.status,
+                    "label": s.label,
+                    "note": s.note,
+                    "level": s.level,
+                    "level_label": s.level_label,
                 }
-                for e in public_history(report)
+                for s in stages
             ],
             "messages": [
-                {"at": m.created_at.isoformat(), "sender": m.sender, "body": m.body}
+                {
+                    "at": tz.localtime(m.created_at, zone).isoformat(),
+                    "sender": m.sender,
+                    "body": m.body,
+                }
                 for m in report.messages.all()
             ],
         },

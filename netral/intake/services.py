@@ -230,9 +230,17 @@ def _create_report(
     return report
 
 
+def normalise_receipt_code(code: str) -> str:
+    """``ntr abcd1234``, ``NTRABCD1234`` or ``ntr-abcd-1234`` -> ``NTR-ABCD-1234``."""
+    compact = "".join(ch for ch in code.upper() if ch.isalnum())
+    if len(compact) == 11 and compact.startswith("NTR"):
+        return f"NTR-{compact[3:7]}-{compact[7:]}"
+    return code.strip().upper()
+
+
 def report_for_receipt(code: str, secret: str) -> Report | None:
     """The report of a receipt, or None; a wrong secret looks exactly like an unknown code."""
-    report = Report.objects.filter(receipt_code=code.strip().upper()).first()
+    report = Report.objects.filter(receipt_code=normalise_receipt_code(code)).first()
     expected = report.secret_digest if report is not None else "0" * 64
     valid = hmac.compare_digest(expected, secret_digest(secret))
     return report if report is not None and valid else None
@@ -253,8 +261,16 @@ def ask_reporter(*, report: Report, officer: Any, question: str) -> ReportMessag
     return message
 
 
+class ReportClosed(ValueError):
+    """The report is closed: the reporter can no longer reply or add evidence."""
+
+
 @transaction.atomic
 def reporter_reply(*, report: Report, body: str, upload_token: str = "") -> ReportMessage:
+    from netral.intake.queries import is_final, public_stages
+
+    if is_final(public_stages(report)):
+        raise ReportClosed(report.receipt_code)
     message = ReportMessage.objects.create(
         report=report, sender=ReportMessage.Sender.REPORTER, body=body
     )

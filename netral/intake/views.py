@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,7 +23,14 @@ from netral.core.scope import request_scope, require
 from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
 from netral.intake.forms import FindingForm, ReceiptForm, ReplyForm, ReportForm
 from netral.intake.models import Evidence, Report, ReportMessage
-from netral.intake.queries import public_history, readable_reports, visible_reports
+from netral.intake.queries import (
+    is_final,
+    local_time,
+    office_zone,
+    public_stages,
+    readable_reports,
+    visible_reports,
+)
 from netral.intake.services import (
     TransferRefused,
     already_submitted,
@@ -28,6 +38,7 @@ from netral.intake.services import (
     bawaslu_offices_for_transfer,
     identity_warnings,
     masked_identity,
+    normalise_receipt_code,
     report_for_receipt,
     reporter_reply,
     reveal_identity,
@@ -35,6 +46,7 @@ from netral.intake.services import (
     submit_report,
     transfer_report,
 )
+from netral.regions.queries import zone_abbreviation
 from netral.registry.models import Office
 
 
@@ -122,6 +134,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
                 "secret": result.secret,
                 "repeat": not result.created,
                 "warnings": form.warnings(),
+                **_receipt_context(result.report),
             },
         )
         add_never_cache_headers(response)  # the receipt holds the secret: never stored
@@ -142,6 +155,21 @@ def _refreshed(
     return render(request, "intake/finding_form.html", context)
 
 
+def status_url(code: str = "") -> str:
+    """The full public address of the status page (``NETRAL_SITE_URL``), with the code."""
+    url = f"{settings.NETRAL_SITE_URL}{reverse('intake:status')}"
+    return f"{url}?{urlencode({'kode': code})}" if code else url
+
+
+def _receipt_context(report: Report) -> dict[str, Any]:
+    zone = office_zone(report)
+    return {
+        "submitted": local_time(report.created_at, zone),
+        "status_url": status_url(report.receipt_code),
+        "office": report.office,
+    }
+
+
 @never_cache
 @require_POST
 def receipt_download(request: HttpRequest) -> HttpResponse:
@@ -151,13 +179,16 @@ def receipt_download(request: HttpRequest) -> HttpResponse:
     report = report_for_receipt(form.cleaned_data["receipt_code"], form.cleaned_data["secret"])
     if report is None:
         raise Http404
+    facts = _receipt_context(report)
     text = "\n".join(
         [
             _("Netral report receipt"),
             f"{_('Receipt code')}: {report.receipt_code}",
             f"{_('Secret')}: {form.cleaned_data['secret']}",
-            f"{_('Submitted')}: {report.created_at:%Y-%m-%d %H:%M} UTC",
-            _("Follow your report at /lapor/status/ with the code and the secret."),
+            f"{_('Submitted')}: {facts['submitted']}",
+            f"{_('Responsible office')}: {facts['office'] or '-'}",
+            _("Follow your report at %(url)s with the code and the secret.")
+            % {"url": facts["status_url"]},
             _("Keep the secret safe: anyone with it can read the report's status."),
             "",
         ]
@@ -171,9 +202,13 @@ def receipt_download(request: HttpRequest) -> HttpResponse:
 @rate_limited("NETRAL_RATE_RECEIPTS", "intake.receipt")
 @require_http_methods(["GET", "POST"])
 def receipt_status(request: HttpRequest) -> HttpResponse:
-    """The reporter's view through the receipt: history, questions, answers, more evidence."""
+    """The reporter's view through the receipt: where the report stands (the latest public
+    stage), each stage once with its time in the office's zone, the outcome in plain words,
+    questions and answers; more evidence while the report is open."""
     if request.method == "GET":
-        return render(request, "intake/status.html", {"form": ReceiptForm()})
+        code = normalise_receipt_code(str(request.GET.get("kode", ""))[:20])
+        initial = {"receipt_code": code} if code else {}
+        return render(request, "intake/status.html", {"form": ReceiptForm(initial=initial)})
     replying = "body" in request.POST
     form: ReceiptForm = (
         ReplyForm(request.POST, request.FILES) if replying else ReceiptForm(request.POST)
@@ -185,24 +220,36 @@ def receipt_status(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.add_error(None, _("No report matches this code and secret. Check both and try again."))
         return render(request, "intake/status.html", {"form": form}, status=404)
+    code = report.receipt_code
+    stages = public_stages(report)
+    closed = is_final(stages)
     reply_form: ReceiptForm = ReplyForm(
         initial={"receipt_code": code, "secret": secret, "upload_token": _token()}
     )
-    if replying:
+    status = 200
+    if replying and closed:
+        messages.error(request, _("This report is closed: it takes no more answers or evidence."))
+        status = 409
+    elif replying:
         upload_token = str(request.POST.get("upload_token", ""))[:40] or _token()
         _store_files(form, request.FILES.getlist("attachments"), upload_token)
         if form.is_valid() and not form.has_error("attachments"):
             reporter_reply(report=report, body=form.cleaned_data["body"], upload_token=upload_token)
         else:
             reply_form = form
+    zone = office_zone(report)
     context = {
         "form": ReceiptForm(initial={"receipt_code": code, "secret": secret}),
         "report": report,
-        "history": public_history(report),
-        "messages_": report.messages.all(),
+        "stages": stages,
+        "current": stages[-1] if stages else None,
+        "closed": closed,
+        "zone": zone_abbreviation(zone),
+        "messages_": [(m, local_time(m.created_at, zone)) for m in report.messages.all()],
         "reply_form": reply_form,
+        "status_url": status_url(code),
     }
-    return render(request, "intake/status.html", context)
+    return render(request, "intake/status.html", context, status=status)
 
 
 # --- Officers -------------------------------------------------------------------------------
