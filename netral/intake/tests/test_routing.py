@@ -41,7 +41,9 @@ def test_a_tie_between_two_agencies_is_not_a_recognition():
 
 def _office_of(response) -> str:
     code, _secret = _receipt(response.content.decode())
-    return Report.objects.get(receipt_code=code).office.code
+    office = Report.objects.get(receipt_code=code).office
+    assert office is not None
+    return office.code
 
 
 def test_the_typed_agency_of_the_issue_lands_at_bawaslu_kukar(client, form_data):
