@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from netral.core.forms import DateField
-from netral.regions.queries import districts_of, regencies_by_province
+from netral.regions.queries import districts_of, provinces, regencies_by_province
 from netral.rules.queries import (
     election_by_slug,
     elections,
@@ -117,7 +117,12 @@ class RegionChoiceField(forms.ChoiceField):
     def valid_value(self, value: Any) -> bool:
         from netral.regions.queries import region_exists
 
-        return super().valid_value(value) or region_exists(str(value))
+        code = str(value)
+        if len(code) == 2:
+            return code in dict(provinces())
+        if len(code) == 5:
+            return any(code == c for _p, rows in regencies_by_province() for c, _n in rows)
+        return len(code) == 8 and region_exists(code)
 
 
 class AgencyField(forms.CharField):
@@ -233,23 +238,35 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         source = self.data if self.is_bound else self.initial
-        act_region = str(source.get("act_region") or "")
-        districts = districts_of(act_region[:5]) if len(act_region) >= 5 else []
-        self.fields["act_district"].widget.choices = [("", _("Not sure")), *districts]
-        agencies = agency_choices(act_region[:5])
-        chosen = str(source.get("accused_agency") or "")
-        if chosen and chosen not in {code for code, _name in agencies}:
-            from netral.registry.models import Agency
+        act_region = str(source.get("act_region") or "")[:13]
+        chosen = str(source.get("accused_agency") or "")[:40]
 
-            agency = Agency.objects.filter(code=chosen).first()
-            if agency is not None:
-                agencies.insert(0, (agency.code, agency.name))
-        self.fields["accused_agency"].widget.choices = [("", _("None of these")), *agencies]
+        # Read only when the form is rendered: a submission validates without these lists.
+        def district_choices() -> list[tuple[str, Any]]:
+            districts = districts_of(act_region[:5]) if len(act_region) >= 5 else []
+            return [("", _("Not sure")), *districts]
+
+        def agency_list() -> list[tuple[str, Any]]:
+            agencies = agency_choices(act_region[:5])
+            if chosen and chosen not in {code for code, _name in agencies}:
+                from netral.registry.models import Agency
+
+                agency = Agency.objects.filter(code=chosen).first()
+                if agency is not None:
+                    agencies.insert(0, (agency.code, agency.name))
+            return [("", _("None of these")), *agencies]
+
+        self.fields["act_district"].widget.choices = district_choices
+        self.fields["accused_agency"].widget.choices = agency_list
 
     def clean_act_district(self) -> str:
+        from netral.regions.queries import region_exists
+
         district = str(self.cleaned_data.get("act_district") or "").strip()
         region = str(self.data.get("act_region") or "")
-        if district and not district.startswith(region[:5] + "."):
+        if district and not (
+            district.startswith(region[:5] + ".") and len(district) == 8 and region_exists(district)
+        ):
             raise forms.ValidationError(_("Choose a district of the chosen regency/city."))
         return district
 
