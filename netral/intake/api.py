@@ -387,5 +387,5 @@ def transfer(request: HttpRequest, code: str, payload: TransferIn) -> Any:
     try:
         transfer_report(report=report, office=office, officer=request.user, reason=payload.reason)
     except TransferRefused as exc:
-        raise InvalidInput("office", str(exc)) from None
+        raise InvalidInput(exc.field, str(exc)) from None
     return {"receipt_code": report.receipt_code, "status": report.status}

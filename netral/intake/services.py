@@ -494,7 +494,12 @@ def likely_duplicates(report: Report, window_days: int = 14) -> list[Report]:
 
 
 class TransferRefused(ValueError):
-    """Why a report may not be passed to that office (a message for the officer)."""
+    """Why a report may not be passed to that office (a message for the officer), and the
+    input at fault."""
+
+    def __init__(self, message: str, field: str = "office") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def bawaslu_offices_for_transfer(current: Office | None) -> list[Office]:
@@ -515,7 +520,7 @@ def transfer_report(*, report: Report, office: Office, officer: Any, reason: str
 
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not reason.strip():
-        raise TransferRefused(_("State why the report goes to another office."))
+        raise TransferRefused(_("State why the report goes to another office."), "reason")
     if report.status not in (Report.Status.RECEIVED, Report.Status.INCOMPLETE):
         raise TransferRefused(
             _(

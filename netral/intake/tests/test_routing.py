@@ -187,6 +187,13 @@ def test_the_api_passes_a_report_on_and_others_get_404(client, form_data, as_use
         content_type="application/json",
     )
     assert unknown.status_code == 422
+    blank = as_user("bawaslu.kukar").post(
+        f"/api/v1/reports/{code}/transfer",
+        {"office": "BAWASLU-64", "reason": "   "},
+        content_type="application/json",
+    )
+    assert blank.status_code == 422
+    assert blank.json()["errors"][0]["field"] == "reason"
     done = as_user("bawaslu.kukar").post(
         f"/api/v1/reports/{code}/transfer", body, content_type="application/json"
     )
