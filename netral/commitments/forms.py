@@ -127,6 +127,7 @@ class EventForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     material = forms.FileField(label=_("Material (PDF)"), required=False)
+    held_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, agencies: Any, offices: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,3 +161,4 @@ class CircularForm(forms.Form):
     document = forms.FileField(
         label=_("Circular (PDF)"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
     )
+    held_token = forms.CharField(widget=forms.HiddenInput, required=False)

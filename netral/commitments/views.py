@@ -516,9 +516,12 @@ def _offices(scope: Scope) -> Any:
 def events(request: HttpRequest) -> HttpResponse:
     scope = require(request, "commitments.view")
     agencies = _agencies(scope)
+    data, files, token = (
+        held_files.bind(request, ("material",)) if request.method == "POST" else (None, None, "")
+    )
     form = EventForm(
-        request.POST or None,
-        request.FILES or None,
+        data,
+        files,
         agencies=agencies,
         offices=_offices(scope),
         initial={"election": _election(request)},
@@ -553,7 +556,9 @@ def events(request: HttpRequest) -> HttpResponse:
                         event=event, file=stored, original_name=stored.name or "", sha256=digest
                     )
                 audit.record(action="commitments.event", actor=request.user, obj=event)
+            held_files.release(token, request.user)
             return redirect("commitments:event", pk=event.pk)
+        held_files.keep(request, form, files, token, ("material",))
         status = 422
     condition = agencies_in("", scope).values("region_id")
     rows = (
@@ -663,9 +668,10 @@ def _event_attendance(
 @gated("commitments.view")
 def circulars(request: HttpRequest) -> HttpResponse:
     scope = require(request, "commitments.view")
-    form = CircularForm(
-        request.POST or None, request.FILES or None, initial={"election": _election(request)}
+    data, files, token = (
+        held_files.bind(request, ("document",)) if request.method == "POST" else (None, None, "")
     )
+    form = CircularForm(data, files, initial={"election": _election(request)})
     status = 200
     if request.method == "POST":
         if scope.read_only or not scope.can("commitments.manage"):
@@ -692,8 +698,10 @@ def circulars(request: HttpRequest) -> HttpResponse:
                     created_by_id=request.user.pk,
                 )
                 audit.record(action="commitments.circular", actor=request.user, obj=circular)
+                held_files.release(token, request.user)
                 messages.success(request, _("The circular is recorded."))
                 return redirect("commitments:circulars")
+        held_files.keep(request, form, files, token, ("document",))
         status = 422
     condition = agencies_in("", scope).values("region_id")
     rows = Circular.objects.filter(region_id__in=condition).order_by("-issued_on")[:200]

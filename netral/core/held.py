@@ -85,3 +85,37 @@ def purge(now: Any = None) -> int:
         row.delete()
         count += 1
     return count
+
+
+TOKEN_FIELD = "held_token"  # noqa: S105  (a form field name, not a secret)
+
+
+def bind(request: Any, names: tuple[str, ...]) -> tuple[Any, Any, str]:
+    """POST data and files for a Django form whose file fields are ``names``: a file missing from
+    this submission is taken from what the last failed attempt kept. Returns (data, files, token);
+    the token travels in the form's hidden ``held_token`` field."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = request.POST.copy()
+    token = data[TOKEN_FIELD] = valid_token(data.get(TOKEN_FIELD))
+    files = request.FILES.copy()
+    kept = held(token, request.user)
+    for name in names:
+        if not files.get(name) and name in kept:
+            files[name] = SimpleUploadedFile(kept[name].name, content_of(kept[name]))
+    return data, files, token
+
+
+def keep(request: Any, form: Any, files: Any, token: str, names: tuple[str, ...]) -> None:
+    """After an error: keep the files of this submission and mark their fields on the form."""
+    items = []
+    for name in names:
+        upload = files.get(name)
+        if upload is not None:
+            upload.seek(0)
+            items.append(Kept(name, upload.name or "file", upload.read()))
+    hold(token, request.user, items)
+    for name, row in held(token, request.user).items():
+        if name in form.fields:
+            form.fields[name].held = row
+            form.fields[name].required = False

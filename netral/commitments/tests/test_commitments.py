@@ -331,3 +331,44 @@ def test_each_agency_has_a_page_of_its_pacts_with_their_pdfs(as_user):
     assert "/pdf/" in html
     # Another jurisdiction's agency is not found.
     assert as_user("bkpsdm.sukamara").get("/komitmen/pakta/instansi/KAB-64.02/").status_code == 404
+
+
+def test_a_circular_sent_with_an_error_keeps_its_pdf(pilkada, as_user):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from netral.commitments.models import Circular
+
+    officer = as_user("bkpsdm.kukar")
+    pdf = SimpleUploadedFile("edaran.pdf", b"%PDF-1.4 edaran", content_type="application/pdf")
+    first = officer.post(
+        "/komitmen/edaran/",
+        {
+            "election": "pilkada-2024",
+            "number": "P-21/2024",
+            "issued_on": "",
+            "issuer": "Bupati",
+            "title": "Netralitas ASN",
+            "document": pdf,
+        },
+    )
+    assert first.status_code == 422
+    html = first.content.decode()
+    assert 'id="held-document"' in html
+    token = re.search(r'name="held_token" value="([^"]+)"', html)
+    assert token is not None
+    second = officer.post(
+        "/komitmen/edaran/",
+        {
+            "election": "pilkada-2024",
+            "number": "P-21/2024",
+            "issued_on": "2024-10-10",
+            "issuer": "Bupati",
+            "title": "Netralitas ASN",
+            "held_token": token.group(1),
+        },
+    )
+    assert second.status_code == 302
+    circular = Circular.objects.get(number="P-21/2024")
+    assert circular.document.read() == b"%PDF-1.4 edaran"
