@@ -235,7 +235,12 @@ def receipt_status(request: HttpRequest) -> HttpResponse:
         upload_token = str(request.POST.get("upload_token", ""))[:40] or _token()
         _store_files(form, request.FILES.getlist("attachments"), upload_token)
         if form.is_valid() and not form.has_error("attachments"):
+            sent = [e.original_name for e in _pending(upload_token)]
             reporter_reply(report=report, body=form.cleaned_data["body"], upload_token=upload_token)
+            received = _("Your answer is sent to Bawaslu.")
+            if sent:
+                received += " " + _("Files received: %(names)s.") % {"names": ", ".join(sent)}
+            messages.success(request, received)
         else:
             reply_form = form
     zone = office_zone(report)
@@ -249,6 +254,7 @@ def receipt_status(request: HttpRequest) -> HttpResponse:
         "messages_": [(m, local_time(m.created_at, zone)) for m in report.messages.all()],
         "reply_form": reply_form,
         "status_url": status_url(code),
+        "files": report.evidence.order_by("created_at", "id").only("original_name", "size"),
     }
     return render(request, "intake/status.html", context, status=status)
 
