@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 
 from netral.accounts.queries import scope_for
@@ -39,4 +40,10 @@ class RequireOTPMiddleware:
         ):
             target = reverse("accounts:otp")
             return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
+            # Officers' pages and answers hold cases, identities and evidence: no browser,
+            # proxy or shared cache may keep a copy.
+            response.headers.pop("Expires", None)
+            patch_cache_control(response, no_store=True, private=True)
+        return response
