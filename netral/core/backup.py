@@ -284,9 +284,7 @@ def restore(source: Path, *, replace: bool = False) -> Outcome:
     if problems:
         raise BackupError("; ".join(problems))
     if not replace and not _database_is_empty():
-        raise BackupError(
-            "the database is not empty: restore into an empty one, or pass --replace"
-        )
+        raise BackupError("the database is not empty: restore into an empty one, or pass --replace")
     database = source / manifest["database"]["file"]
     if connection.vendor == "postgresql":
         args, env = _pg_args()
