@@ -121,3 +121,21 @@ def test_officer_pages_are_never_stored(as_user):
         response = officer.get(path)
         assert response.status_code == 200, path
         assert "no-store" in response["Cache-Control"], path
+
+
+def test_the_django_admin_cannot_grant_revealing_silently():
+    from django.contrib.admin import site
+
+    from netral.accounts.admin import MembershipInline, RoleForm
+    from netral.accounts.models import Membership, Role
+
+    role = Role.objects.get(code="administrator")
+    data = {"code": role.code, "name": role.name, "name_en": role.name_en, "scope": role.scope,
+            "capabilities": '["*", "intake.reveal"]', "read_only": ""}  # fmt: skip
+    form = RoleForm(data, instance=role)
+    assert not form.is_valid()
+    assert "capabilities" in form.errors
+    field = MembershipInline(Membership, admin_site=site).formfield_for_foreignkey(
+        Membership._meta.get_field("role"), request=None
+    )
+    assert "custodian" not in set(field.queryset.values_list("code", flat=True))
