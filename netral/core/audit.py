@@ -22,7 +22,7 @@ from netral.core.checkpoints import (
     stored_checkpoints,
     trusted_keys,
 )
-from netral.core.models import AuditEntry, AuditStream
+from netral.core.models import AuditCheckpoint, AuditEntry, AuditStream
 
 GENESIS_HASH = "0" * 64
 GLOBAL_STREAM = "global"
@@ -256,11 +256,7 @@ def stream_names() -> list[str]:
 def verify_all(files: Sequence[str] = ()) -> tuple[int, list[Break]]:
     """Check every chain against its hashes, the database's signed checkpoints and the
     checkpoints in ``files`` (published files or exports kept outside the database)."""
-    stored = stored_checkpoints()
-    breaks = [
-        Break(stream, None, seq, f"checkpoint in the database is not genuine: {problem}")
-        for stream, seq, problem in stored.invalid
-    ]
+    breaks: list[Break] = []
     outside: dict[str, list[Checkpoint]] = {}
     for path in files:
         checked = check_signatures(load_file(path), trusted_keys())
@@ -270,8 +266,16 @@ def verify_all(files: Sequence[str] = ()) -> tuple[int, list[Break]]:
         ]
         for stream, items in checked.by_stream.items():
             outside.setdefault(stream, []).extend(items)
-    streams = sorted(set(stream_names()) | set(outside))
+    known = set(stream_names()) | set(
+        AuditCheckpoint.objects.values_list("stream", flat=True).distinct()
+    )
+    streams = sorted(known | set(outside))
     for name in streams:
+        stored = stored_checkpoints(name)  # one stream at a time: memory stays flat
+        breaks += [
+            Break(stream, None, seq, f"checkpoint in the database is not genuine: {problem}")
+            for stream, seq, problem in stored.invalid
+        ]
         found = verify_stream(name, stored.by_stream.get(name, []), require_coverage=True)
         if found is None and name in outside:
             found = verify_stream(name, outside[name])

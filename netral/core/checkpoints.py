@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from netral.core.models import AuditCheckpoint, AuditEntry, AuditStream
@@ -181,10 +182,10 @@ def checkpoint_all() -> int:
 
 def latest_per_stream() -> list[AuditCheckpoint]:
     """The newest checkpoint of each stream (what the public page shows)."""
-    latest: dict[str, AuditCheckpoint] = {}
-    for checkpoint in AuditCheckpoint.objects.order_by("stream", "-seq").iterator():
-        latest.setdefault(checkpoint.stream, checkpoint)
-    return list(latest.values())
+    newest = AuditCheckpoint.objects.filter(stream=OuterRef("stream")).order_by("-seq")
+    return list(
+        AuditCheckpoint.objects.filter(pk=Subquery(newest.values("pk")[:1])).order_by("stream")
+    )
 
 
 def published_document() -> dict[str, Any]:
@@ -267,8 +268,12 @@ def check_signatures(
     return result
 
 
-def stored_checkpoints() -> Checked:
-    rows = (as_dict(c) for c in AuditCheckpoint.objects.order_by("stream", "seq").iterator(2000))
+def stored_checkpoints(stream: str) -> Checked:
+    """The database's checkpoints of one stream, their signatures checked."""
+    rows = (
+        as_dict(c)
+        for c in AuditCheckpoint.objects.filter(stream=stream).order_by("seq").iterator(2000)
+    )
     return check_signatures(rows, trusted_keys())
 
 

@@ -504,7 +504,7 @@ def test_the_same_step_resent_with_other_inputs_is_a_conflict(case_factory, scop
         inputs=dict(asked),
     )  # fmt: skip
     assert same.version == 3
-    with pytest.raises(Conflict, match="other inputs|isian lain"):
+    with pytest.raises(Conflict, match=r"other inputs|isian lain"):
         perform(
             case_id=case.pk, name="request_study_info", actor=user, scope=scope, version=2,
             inputs={"request": "Keterangan saksi"},
