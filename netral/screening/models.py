@@ -41,6 +41,7 @@ class ImportJob(models.Model):
     """A CSV export of a monitoring tool, imported by the worker with progress."""
 
     class Status(models.TextChoices):
+        MAPPING = "mapping", _("Waiting for the column mapping")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")

@@ -597,18 +597,14 @@ def start_import(
     upload: Any,
     mapping: Mapping[str, str] | None,
     actor: Any,
+    queue: bool = True,
 ) -> Any:
-    """Store an uploaded CSV file and queue its import (columns guessed when not mapped)."""
+    """Store an uploaded CSV file and queue its import (columns guessed when not mapped);
+    with ``queue=False`` the job waits for ``confirm_import`` with the officer's mapping."""
     from django.utils import translation
 
-    from netral.screening.importing import (
-        ImportFileError,
-        check_mapping,
-        guess_mapping,
-        read_header,
-    )
+    from netral.screening.importing import guess_mapping, read_header
     from netral.screening.models import ImportJob
-    from netral.screening.tasks import run_import
 
     if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
         raise ScreeningError("file", _("The file is larger than 200 MB."))
@@ -623,10 +619,11 @@ def start_import(
     if b"\0" in head:
         raise ScreeningError("file", _("Send a CSV file (text, comma or semicolon separated)."))
     header = read_header(head)
-    try:
-        chosen = check_mapping(mapping if mapping else guess_mapping(header), header)
-    except ImportFileError as exc:
-        raise ScreeningError("mapping", str(exc.message)) from exc
+    if not header:
+        raise ScreeningError("file", _("The file has no header row."))
+    chosen = dict(mapping) if mapping else guess_mapping(header)
+    if queue:
+        _check(chosen, header)
     upload.seek(0)
     with transaction.atomic():
         job = ImportJob(
@@ -637,15 +634,61 @@ def start_import(
             original_name=(upload.name or "posts.csv")[-255:],
             sha256=digest.hexdigest(),
             mapping=chosen,
+            status=ImportJob.Status.QUEUED if queue else ImportJob.Status.MAPPING,
         )
         job.source.save(f"{job.sha256[:16]}.csv", upload, save=False)
         job.save()
         audit.record(
-            action="screening.import.start",
+            action="screening.import.upload",
             actor=actor,
             obj=job,
             after={"sha256": job.sha256, "election": election.slug, "mapping": chosen},
             stream=stream_for(region_id),
         )
-        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+        if queue:
+            _enqueue(job.pk)
+    return job
+
+
+def _check(mapping: Mapping[str, str], header: list[str]) -> dict[str, str]:
+    from netral.screening.importing import ImportFileError, check_mapping
+
+    try:
+        return check_mapping(mapping, header)
+    except ImportFileError as exc:
+        raise ScreeningError("mapping", str(exc.message)) from exc
+
+
+def _enqueue(job_id: int) -> None:
+    from netral.screening.tasks import run_import
+
+    transaction.on_commit(lambda: run_import.enqueue(job_id))
+
+
+def import_header(job: Any) -> list[str]:
+    from netral.screening.importing import read_header
+
+    with job.source.open("rb") as stored:
+        return read_header(stored.read(64 * 1024))
+
+
+@transaction.atomic
+def confirm_import(*, job: Any, mapping: Mapping[str, str], actor: Any) -> Any:
+    """Queue a staged import with the columns the officer chose."""
+    from netral.screening.models import ImportJob
+
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportJob.Status.MAPPING:
+        return job  # already confirmed (a double click)
+    job.mapping = _check(mapping, import_header(job))
+    job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["mapping", "status"])
+    audit.record(
+        action="screening.import.start",
+        actor=actor,
+        obj=job,
+        after={"mapping": job.mapping},
+        stream=stream_for(job.region_id),
+    )
+    _enqueue(job.pk)
     return job
