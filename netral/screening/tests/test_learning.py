@@ -51,19 +51,25 @@ def test_retraining_adds_flags_records_versions_and_keeps_cue_hits(profile, pers
     )
     assert not quiet_new.flagged  # no cue
     model = services.retrain(election)
-    assert model is not None and model.version == 1
-    assert model.positives == 24 and model.presumed_negatives > 0
+    assert model is not None
+    assert model.version == 1
+    assert model.positives == 24
+    assert model.presumed_negatives > 0
     services.rescore(election)
     cue_hit.refresh_from_db()
     quiet_new.refresh_from_db()
-    assert cue_hit.flagged and cue_hit.model_version == 1 and cue_hit.profile_version == 1
-    assert quiet_new.flagged and quiet_new.cues == []
+    assert cue_hit.flagged
+    assert cue_hit.model_version == 1
+    assert cue_hit.profile_version == 1
+    assert quiet_new.flagged
+    assert quiet_new.cues == []
     assert quiet_new.model_score > 0.5
     # Re-ranked above the ordinary posts, and explained by the confirmed posts it resembles.
     ordinary_best = Post.objects.filter(verdict="", cues=[]).exclude(pk=quiet_new.pk)
     assert all(p.score < quiet_new.score for p in ordinary_best)
     nearest = services.nearest_confirmed(quiet_new)
-    assert nearest and "jalan mulus" in nearest[0][0].text
+    assert nearest
+    assert "jalan mulus" in nearest[0][0].text
     # Every post still flagged by its cues stays flagged whatever the model says.
     for post in Post.objects.exclude(cues=[]):
         assert post.flagged == (post.cue_score >= 3.0) or post.flagged
