@@ -105,8 +105,11 @@ def _deleet(raw: str, leet: Mapping[str, str]) -> str:
 class Normaliser:
     """Turns text into normalised tokens; ``known`` words let fused hashtags be segmented."""
 
-    def __init__(self, known: Iterable[str] = ()) -> None:
+    def __init__(
+        self, known: Iterable[str] = (), fused: Mapping[str, list[str]] | None = None
+    ) -> None:
         vocab = vocabulary()
+        self.fused = dict(fused or {})
         self.leet: dict[str, str] = vocab["leet"]
         self.slang: dict[str, str] = {squeeze(k): v for k, v in vocab["slang"].items()}
         self.known = frozenset(known)
@@ -126,6 +129,10 @@ class Normaliser:
                     word = piece.lower()
                     if not word.isdigit():
                         word = squeeze(word)
+                    parts = self.fused.get(word)
+                    if parts is not None:
+                        out.extend(Token(part, tag, start, end) for part in parts)
+                        continue
                     if tag >= 0 and len(word) >= 6 and word not in self.known:
                         for part in self.segment(word):
                             out.append(Token(part, tag, start, end))
@@ -253,7 +260,7 @@ class Matcher:
                 )
                 for e in entries
             ]
-        self.normaliser = Normaliser(known)
+        self.normaliser = Normaliser(known, fused)
         self.phrases: dict[str, list[_Entry]] = {}
         seen: set[tuple[tuple[str, ...], str, int | None]] = set()
         for entry in entries:
@@ -378,10 +385,13 @@ class Matcher:
     def _score(self, cues: list[Cue], near: set[int]) -> Screened:
         weights = self.weights
         by_pair: dict[int, float] = {}
+        mentions: dict[int, float] = {}
         general = 0.0
         campaign = 0.0
         for cue in cues:
-            if cue.pair is not None:
+            if cue.pair is not None and cue.kind in _MENTION_KINDS:
+                mentions[cue.pair] = mentions.get(cue.pair, 0.0) + cue.weight
+            elif cue.pair is not None:
                 by_pair[cue.pair] = by_pair.get(cue.pair, 0.0) + cue.weight
             elif cue.kind in ("campaign", "campaign_weak"):
                 campaign += cue.weight
@@ -389,10 +399,16 @@ class Matcher:
                 general += cue.weight
         for pair in near:  # a campaign word right beside a pair cue: "pilih ganjar"
             by_pair[pair] = by_pair.get(pair, 0.0) + weights["near"]
+        for pair, weight in mentions.items():
+            # Naming a pair many times is still a mention: stance shows in the other cues.
+            by_pair[pair] = by_pair.get(pair, 0.0) + min(weight, weights["mention_cap"])
         campaign = min(campaign, 3.0)
-        best = max(by_pair.values(), default=0.0)
+        ranked = sorted(by_pair.values(), reverse=True)
+        best = ranked[0] if ranked else 0.0
+        # Several pairs named alike reads as news or comparison, not support.
+        rival = ranked[1] * weights["rival_factor"] if len(ranked) > 1 else 0.0
         if best >= weights["pair_minimum"]:
-            score = best + campaign + general
+            score = best + campaign + general - rival
             flagged = score >= weights["flag_at"]
         else:
             # No pair named: the vocabulary ranks the post but never flags it alone.
@@ -406,6 +422,7 @@ class Matcher:
 
 
 _NEAR = 3
+_MENTION_KINDS = frozenset({"name", "nickname"})
 _PROPER_KINDS = frozenset({"nickname", "name", "slogan", "party", "programme"})
 
 

@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-# Fictional candidates: no real person's names.
-PROFILE: dict[str, Any] = {
-    "hashtags": ["#PilkadaKaltim2024", "#KaltimMemilih"],
-    "pairs": [
-        {
-            "number": 1,
-            "names": ["Rahmad Hidayat", "Sutrisno Wibowo"],
-            "nicknames": ["Rahmad", "Bang Rahmad", "Tris", "RAHTRIS"],
-            "hashtags": ["#RahmadSutrisno", "#RahTris"],
-            "accounts": ["@rahmadhidayat"],
-            "parties": ["Partai Harapan Rakyat"],
-            "slogans": ["Kaltim Berdaulat"],
-        },
-        {
-            "number": 2,
-            "names": ["Agus Salim Nugroho", "Dewi Lestari Handayani"],
-            "nicknames": ["Agus", "Bu Dewi", "AGUSDEWI"],
-            "hashtags": ["#AgusDewi", "#AgusDewiMenang"],
-            "accounts": ["@agusnugroho"],
-            "parties": ["Partai Maju Bersama"],
-            "slogans": ["Kaltim Sejahtera Merata"],
-        },
-    ],
-}
+# A made-up regional election: no real person's names (shared with bench/screening.py).
+PROFILE: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "profile.json").read_text())
 
 
 @pytest.fixture
