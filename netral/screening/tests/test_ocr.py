@@ -11,7 +11,6 @@ from PIL import Image, ImageDraw, ImageFont
 
 from netral.screening.ocr import ScreenshotRejected, read_text
 
-
 # Off Debian or without root, ``make test`` cannot install tesseract: skipped then, never in CI.
 pytestmark = pytest.mark.skipif(
     shutil.which("tesseract") is None and os.environ.get("CI") != "true",
