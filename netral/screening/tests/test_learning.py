@@ -61,7 +61,7 @@ def test_retraining_adds_flags_records_versions_and_keeps_cue_hits(profile, pers
     assert cue_hit.flagged
     assert cue_hit.model_version == 1
     assert cue_hit.profile_version == 1
-    assert quiet_new.flagged
+    assert quiet_new.flagged, (quiet_new.model_score, model.threshold)
     assert quiet_new.cues == []
     assert quiet_new.model_score > 0.5
     # Re-ranked above the ordinary posts, and explained by the confirmed posts it resembles.
