@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from netral.core.api import decode_cursor, encode_cursor
@@ -36,18 +37,18 @@ from netral.screening.queries import default_region, visible_imports, visible_po
 
 PAGE = 25
 KINDS = {
-    "pair_hashtag": _("pair hashtag"),
-    "slogan": _("slogan"),
-    "ballot": _("ballot number"),
-    "ballot_word": _("ballot number"),
-    "account": _("official account"),
-    "name": _("name"),
-    "nickname": _("nickname"),
-    "programme": _("programme"),
-    "party": _("party"),
-    "election_hashtag": _("election hashtag"),
-    "campaign": _("campaign word"),
-    "campaign_weak": _("campaign word"),
+    "pair_hashtag": gettext_lazy("pair hashtag"),
+    "slogan": gettext_lazy("slogan"),
+    "ballot": gettext_lazy("ballot number"),
+    "ballot_word": gettext_lazy("ballot number"),
+    "account": gettext_lazy("official account"),
+    "name": gettext_lazy("name"),
+    "nickname": gettext_lazy("nickname"),
+    "programme": gettext_lazy("programme"),
+    "party": gettext_lazy("party"),
+    "election_hashtag": gettext_lazy("election hashtag"),
+    "campaign": gettext_lazy("campaign word"),
+    "campaign_weak": gettext_lazy("campaign word"),
 }
 
 
