@@ -229,6 +229,7 @@ class PostOut(Schema):
     verdict: str
     civil_servant_nip: str | None
     finding: str | None
+    report: str | None
     created_at: datetime
 
 
@@ -254,12 +255,15 @@ def _post_out(post: Post) -> dict[str, Any]:
         "verdict": post.verdict,
         "civil_servant_nip": post.civil_servant.nip if post.civil_servant else None,
         "finding": post.finding.receipt_code if post.finding else None,
+        "report": post.report.receipt_code if post.report else None,
         "created_at": post.created_at,
     }
 
 
 def _posts(request: HttpRequest) -> QuerySet[Post]:
-    return visible_posts(_scope(request)).select_related("election", "civil_servant", "finding")
+    return visible_posts(_scope(request)).select_related(
+        "election", "civil_servant", "finding", "report"
+    )
 
 
 @router.post("/posts", response={200: PostOut, 201: PostOut, 403: ErrorOut, 422: ErrorOut})

@@ -137,6 +137,10 @@ class Post(models.Model):
     finding = models.ForeignKey(
         "intake.Report", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The report whose evidence this post is (screened on arrival to help triage).
+    report = models.ForeignKey(
+        "intake.Report", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

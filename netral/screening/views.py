@@ -149,7 +149,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
     post = get_object_or_404(
-        visible_posts(scope).select_related("election", "civil_servant", "finding", "region"),
+        visible_posts(scope).select_related(
+            "election", "civil_servant", "finding", "region", "report"
+        ),
         pk=pk,
     )
     form = DecisionForm()
