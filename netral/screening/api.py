@@ -155,11 +155,17 @@ class CueOut(Schema):
     pair: int | None
 
 
+class NearestOut(Schema):
+    post: int
+    similarity: float
+
+
 class ScreenedOut(Schema):
     ref: str
     score: float
     flagged: bool
     cues: list[CueOut]
+    nearest: list[NearestOut] = []
     model_score: float | None = None
     profile_version: int
     model_version: int | None = None
@@ -172,12 +178,23 @@ class ScreenOut(Schema):
 @router.post("/screen", response={200: ScreenOut, 403: ErrorOut, 422: ErrorOut})
 def screen(request: HttpRequest, payload: ScreenIn) -> Any:
     """Score up to 1,000 posts with the election's profile and model; nothing is stored."""
-    _scope(request)
+    scope = _scope(request)
     election = _election(payload.election)
     scorer = services.Scorer(election)
     if scorer.matcher is None:
         raise InvalidInput("election", _("This election has no screening profile yet."))
     scores = scorer.score([p.text for p in payload.posts])
+    confirmed: list[Post] | None = None
+    explained: dict[int, list[dict[str, Any]]] = {}
+    for index, (post, s) in enumerate(zip(payload.posts, scores, strict=True)):
+        if s.flagged and not any(c["pair"] for c in s.cues):
+            # A flag of the model alone is explained by the confirmed posts it resembles.
+            if confirmed is None:
+                confirmed = services.confirmed_posts(visible_posts(scope), election.pk)
+            explained[index] = [
+                {"post": p.pk, "similarity": similarity}
+                for p, similarity in services.nearest(post.text, confirmed)
+            ]
     return {
         "items": [
             {
@@ -185,11 +202,12 @@ def screen(request: HttpRequest, payload: ScreenIn) -> Any:
                 "score": s.score,
                 "flagged": s.flagged,
                 "cues": s.cues,
+                "nearest": explained.get(index, []),
                 "model_score": s.model_score,
                 "profile_version": s.profile_version,
                 "model_version": s.model_version,
             }
-            for post, s in zip(payload.posts, scores, strict=True)
+            for index, (post, s) in enumerate(zip(payload.posts, scores, strict=True))
         ]
     }
 

@@ -226,16 +226,25 @@ class Scorer:
         return out
 
 
-def nearest_confirmed(post: Post, limit: int = 3) -> list[tuple[Post, float]]:
-    """The confirmed partisan posts most like this one (for flags the model alone raised)."""
-    confirmed = list(
-        Post.objects.filter(election_id=post.election_id, verdict=Verdict.PARTISAN)
-        .exclude(pk=post.pk)
-        .order_by("-pk")[:2000]
-    )
-    similarity = learning.similarities(post.text, [p.text for p in confirmed])
+def confirmed_posts(posts: Any, election_id: int, exclude: int | None = None) -> list[Post]:
+    """The latest confirmed partisan posts of an election among ``posts`` (a scoped queryset)."""
+    queryset = posts.filter(election_id=election_id, verdict=Verdict.PARTISAN)
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude)
+    return list(queryset.order_by("-pk").only("pk", "text")[:2000])
+
+
+def nearest(text: str, confirmed: Sequence[Post], limit: int = 3) -> list[tuple[Post, float]]:
+    """The confirmed posts most like ``text`` (what explains a flag the model alone raised)."""
+    similarity = learning.similarities(text, [p.text for p in confirmed])
     ranked = sorted(zip(confirmed, similarity, strict=True), key=lambda x: -x[1])
-    return [(p, s) for p, s in ranked[:limit] if s > 0]
+    return [(p, round(s, 3)) for p, s in ranked[:limit] if s > 0]
+
+
+def nearest_confirmed(post: Post, limit: int = 3) -> list[tuple[Post, float]]:
+    """The confirmed partisan posts of the same region most like this one."""
+    posts = Post.objects.filter(region_id=post.region_id)
+    return nearest(post.text, confirmed_posts(posts, post.election_id, post.pk), limit)
 
 
 # --- Posts ---------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def _decide_many(election, officer, texts, verdict):
         services.decide(post=post, verdict=verdict, note="", actor=officer)
 
 
-def test_retraining_adds_flags_records_versions_and_keeps_cue_hits(profile, personas):
+def test_retraining_adds_flags_records_versions_and_keeps_cue_hits(profile, personas, as_user):
     officer = personas["bawaslu.kaltim"]
     election = profile.election
     _decide_many(election, officer, [t.format(i=i) for i in range(8) for t in QUIET], "partisan")
@@ -70,9 +70,20 @@ def test_retraining_adds_flags_records_versions_and_keeps_cue_hits(profile, pers
     nearest = services.nearest_confirmed(quiet_new)
     assert nearest
     assert "jalan mulus" in nearest[0][0].text
+    # The API explains such a flag by the confirmed posts it resembles.
+    answer = as_user("bawaslu.kaltim").post(
+        "/api/v1/screening/screen",
+        {"election": "pilkada-2024", "posts": [{"ref": "q", "text": quiet_new.text}]},
+        content_type="application/json",
+    )
+    item = answer.json()["items"][0]
+    assert item["flagged"]
+    assert item["cues"] == []
+    assert item["nearest"]
+    assert item["model_version"] == 1
     # Every post still flagged by its cues stays flagged whatever the model says.
-    for post in Post.objects.exclude(cues=[]):
-        assert post.flagged == (post.cue_score >= 3.0) or post.flagged
+    for post in Post.objects.filter(cue_score__gte=3.0):
+        assert post.flagged
 
 
 def test_too_few_decisions_train_nothing(profile, personas):

@@ -110,3 +110,30 @@ def test_paste_and_import_through_the_pages(as_user, profile, django_capture_on_
     assert job.status == "done"
     assert job.imported_rows == 2
     assert Post.objects.filter(account="@b").get().flagged
+
+
+def test_the_queue_page_and_api_run_a_fixed_number_of_queries(as_user, profile):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from netral.screening import services
+
+    officer = as_user("bawaslu.kaltim")
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page:
+            officer.get("/penapisan/?pemilihan=pilkada-2024")
+        with CaptureQueriesContext(connection) as api:
+            officer.get("/api/v1/screening/queue?election=pilkada-2024")
+        return len(page), len(api)
+
+    for n in range(3):
+        services.add_post(
+            election=profile.election, region_id="64", text=f"coblos {n % 2 + 1}", actor=None
+        )
+    few = counts()
+    for n in range(20):
+        services.add_post(
+            election=profile.election, region_id="64", text=f"#AgusDewi {n}", actor=None
+        )
+    assert counts() == few
