@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 
 from django.utils import timezone, translation
 from django_tasks import task
@@ -35,9 +36,17 @@ def run_import(job_id: int) -> None:
         )
 
     try:
-        with job.source.open("rb") as stored:
+        # A local copy: the storage may be remote (S3), and the reader seeks back once.
+        with tempfile.TemporaryFile() as local, job.source.open("rb") as stored:
+            lines = 0
+            for chunk in stored.chunks():
+                local.write(chunk)
+                lines += chunk.count(b"\n")
+            # About the rows (a text may span lines): enough for the progress bar.
+            ImportJob.objects.filter(pk=job.pk).update(total_rows=max(0, lines - 1))
+            local.seek(0)
             counts = import_posts(
-                stored,
+                local,
                 election=job.election,
                 region_id=job.region_id,
                 mapping=job.mapping,
