@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from netral.core.api import decode_cursor, encode_cursor
+from netral.core.api import InvalidInput, decode_cursor, encode_cursor
 from netral.core.scope import Scope, require
 from netral.rules.models import Election
 from netral.screening import services
@@ -120,8 +120,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         try:
             score, pk = decode_cursor(cursor)
             posts = posts.filter(Q(score__lt=score) | Q(score=score, pk__gt=pk))
-        except (TypeError, ValueError, Exception):
-            cursor = None
+        except (InvalidInput, TypeError, ValueError):
+            cursor = None  # a damaged cursor starts the queue again
     rows = list(posts.order_by("-score", "pk")[: PAGE + 1])
     next_cursor = (
         encode_cursor([rows[PAGE - 1].score, rows[PAGE - 1].pk]) if len(rows) > PAGE else None
