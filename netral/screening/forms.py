@@ -66,7 +66,7 @@ class PairForm(forms.Form):
         return pair
 
 
-PairFormSet = forms.formset_factory(PairForm, extra=1, max_num=20, validate_max=True)
+PairFormSet = forms.formset_factory(PairForm, extra=2, max_num=20, validate_max=True)
 
 
 def pair_initial(pair: dict[str, Any]) -> dict[str, Any]:
