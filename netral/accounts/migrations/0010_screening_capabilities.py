@@ -27,5 +27,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0007_commitment_capabilities")]
+    dependencies = [("accounts", "0009_review_reads_reports")]
     operations = [migrations.RunPython(forwards, backwards)]
