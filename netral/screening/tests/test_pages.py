@@ -137,3 +137,16 @@ def test_the_queue_page_and_api_run_a_fixed_number_of_queries(as_user, profile):
             election=profile.election, region_id="64", text=f"#AgusDewi {n}", actor=None
         )
     assert counts() == few
+
+
+def test_the_admin_shows_screening_read_only(as_user, profile, personas):
+    from netral.screening import services
+
+    post, _ = services.add_post(
+        election=profile.election, region_id="64", text="coblos 2", actor=None
+    )
+    admin = as_user("admin")
+    for path in ("profile", "importjob", "post", "decision", "rankingmodel"):
+        assert admin.get(f"/admin/screening/{path}/").status_code == 200, path
+    page = admin.get(f"/admin/screening/post/{post.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
