@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from netral.accounts.queries import is_custodian_of
-from netral.core import audit, reference
+from netral.core import audit, events, reference
 from netral.intake import crypto
 from netral.intake.links import normalise_link
 from netral.intake.models import (
@@ -228,6 +228,7 @@ def _create_report(
         },
         stream=stream_for(report),
     )
+    events.publish("intake.report.submitted", report_id=report.pk)
     return report
 
 
