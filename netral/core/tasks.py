@@ -59,3 +59,11 @@ def purge_held_files() -> int:
     from netral.core.held import purge
 
     return purge()
+
+
+@task()
+def checkpoint_audit() -> int:
+    """Sign the head of every audit chain that moved in the last hour (see ``checkpoints``)."""
+    from netral.core.checkpoints import checkpoint_all
+
+    return checkpoint_all()

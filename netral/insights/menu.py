@@ -21,9 +21,11 @@ def register_menu() -> None:
         MenuEntry("reports:list", _("Reports"), 23),
         MenuEntry("cases:list", _("Cases"), 24),
         MenuEntry("commitments:overview", _("Commitments"), 25),
+        MenuEntry("screening:queue", _("Screening"), 26),
         MenuEntry("registry:civil_servants", _("Civil servants"), 26),
         MenuEntry("registry:agencies", _("Agencies"), 27),
         MenuEntry("registry:import", _("Import"), 28),
+        MenuEntry("accounts:custodians", _("Custodians"), 38),
         MenuEntry("core:notifications", _("Notifications"), 39, count=unread_count),
         MenuEntry("accounts:tokens", _("API tokens"), 40),
     )

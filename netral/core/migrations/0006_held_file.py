@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_revision_counter"),
+        ("core", "0005_audit_checkpoint"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
