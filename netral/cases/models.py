@@ -63,6 +63,21 @@ class Case(models.Model):
     election = models.ForeignKey(
         "rules.Election", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The race the act concerns (president, DPR, governor...): its candidate determination
+    # decides the track when the election's races were determined on different days.
+    race = models.ForeignKey(
+        "rules.ElectionRace",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("race"),
+    )
+    # The working time zone of the office holding the case (IANA key): its deadlines end at
+    # the end of the day there, and its reminders go out at 08:00 there.
+    zone = models.CharField(
+        _("time zone"), max_length=20, default="Asia/Jakarta", db_default="Asia/Jakarta"
+    )
     violation_types = models.ManyToManyField("rules.ViolationType", blank=True, related_name="+")
     # The accused's agency: its PPK receives the recommendation. All accused share it.
     agency = models.ForeignKey(

@@ -33,6 +33,7 @@ from netral.core import audit
 from netral.core.scope import Scope
 from netral.intake.models import Report
 from netral.intake.services import mark_registered, record_progress
+from netral.regions.queries import zone_of
 from netral.rules.models import DeadlineRule, Election
 from netral.rules.queries import deadline_rule, due_date
 
@@ -154,6 +155,7 @@ def register_report(
             state=State.REGISTERED,
             holder=workflow.STATES[State.REGISTERED].holder,
             office=report.office,
+            zone=zone_of(report.office.region_id).key,
             region_id=report.region_id,
             province_code=province,
             regency_code=regency,
