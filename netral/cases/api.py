@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -169,7 +168,7 @@ class TransitionIn(Schema):
     documents: list[DocumentIn] = []
 
 
-def _case_out(case: Case, today: date) -> dict[str, Any]:
+def _case_out(case: Case) -> dict[str, Any]:
     return {
         "id": case.pk,
         "number": case.number,
@@ -182,7 +181,8 @@ def _case_out(case: Case, today: date) -> dict[str, Any]:
         "agency_id": case.agency_id,
         "accused_name": case.accused_name,
         "due_date": case.due_date,
-        "overdue": bool(case.due_date and case.due_date < today and case.is_open),
+        # The deadline ends with the day in the zone of the office holding the case.
+        "overdue": case.overdue,
         "version": case.version,
     }
 
@@ -235,9 +235,8 @@ def list_cases(
         CaseFilter(state=state, election=election, region=region, overdue=overdue),
     )
     rows, next_id = page_newest_first(queryset, after=after, size=size)
-    today = timezone.localdate()
     return {
-        "items": [_case_out(c, today) for c in rows],
+        "items": [_case_out(c) for c in rows],
         "next_cursor": encode_cursor(next_id) if next_id is not None else None,
     }
 
@@ -245,7 +244,7 @@ def list_cases(
 @cases_router.get("/{case_id}", response={200: CaseDetailOut, 403: ErrorOut, 404: ErrorOut})
 def case_detail(request: HttpRequest, case_id: int) -> Any:
     case, _scope = _visible_case(request, case_id)
-    out = _case_out(case, timezone.localdate())
+    out = _case_out(case)
     out.update(
         accused=[
             {
@@ -368,4 +367,4 @@ def take_transition(request: HttpRequest, case_id: int, name: str, payload: Tran
         errors = [{"field": f, "message": m} for f, m in exc.errors.items()]
         raise ApiError(exc.status, exc.message, errors) from exc
     case = Case.objects.select_related("office", "election").get(pk=case.pk)
-    return _case_out(case, timezone.localdate())
+    return _case_out(case)

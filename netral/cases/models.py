@@ -6,7 +6,9 @@ only stores where a case is, what it carries, and its append-only history.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -175,14 +177,33 @@ class Case(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.registered_at is not None:
-            from django.utils import timezone
-
-            self.registered_on = timezone.localdate(self.registered_at)
+            self.registered_on = self.registered_at.astimezone(ZoneInfo(self.zone)).date()
         super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
         return self.holder != Holder.NONE
+
+    def local_today(self, now: datetime | None = None) -> date:
+        """Today in the zone of the office holding the case (its deadlines end there)."""
+        from django.utils import timezone
+
+        return (now or timezone.now()).astimezone(ZoneInfo(self.zone)).date()
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return bool(self.due_date and self.is_open and self.due_date < self.local_today(now))
+
+    @property
+    def zone_label(self) -> str:
+        """WIB, WITA or WIT."""
+        from netral.regions.queries import zone_abbreviation
+
+        return zone_abbreviation(ZoneInfo(self.zone))
+
+    @property
+    def overdue(self) -> bool:
+        """Past its due date as of now in the office's zone (the end of that working day)."""
+        return self.is_overdue()
 
 
 class Accused(models.Model):
