@@ -374,16 +374,20 @@ def perform(
     if transition.target is not None:
         case.state = transition.target
         case.holder = workflow.STATES[transition.target].holder
-    if transition.deadline is None:
+    deadline = transition.deadline
+    if transition.deadline_by is not None:
+        choice, steps = transition.deadline_by
+        deadline = steps.get(str(values.get(choice)), deadline)
+    if deadline is None:
         case.due_date, case.deadline_rule = None, None
-    elif transition.deadline != workflow.KEEP:
+    elif deadline != workflow.KEEP:
         start = day
         if transition.deadline_from == "registered":
             start = case.registered_at.astimezone(zone_of_case(case)).date()
         elif transition.deadline_from:
             start = values[transition.deadline_from]
-        case.due_date, case.deadline_rule = start_deadline(case, transition.deadline, start)
-        if transition.deadline == "ppk_follow_up":
+        case.due_date, case.deadline_rule = start_deadline(case, deadline, start)
+        if deadline == "ppk_follow_up":
             case.ppk_due_date = case.due_date
     if case.due_date is None or case.due_date >= day:
         case.overdue_since = None
