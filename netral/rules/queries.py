@@ -24,9 +24,9 @@ def catalogue(query: str = "") -> QuerySet[ViolationType]:
         "provisions__regulation",
         Prefetch(
             "sanction_options",
-            queryset=SanctionOption.objects.select_related("sanction").order_by(
-                "track", "position"
-            ),
+            queryset=SanctionOption.objects.filter(withdrawn=False)
+            .select_related("sanction")
+            .order_by("track", "position"),
         ),
     ).order_by("position")
     text = query.strip()
