@@ -370,7 +370,7 @@ def request_completion(*, report: Report, officer: Any, missing: str) -> date:
     # One completion rule per election kind; without an election, Pemilu's (as ``is_late``).
     kind = report.election.kind if report.election else "pemilu"
     # The office's own day (WIB, WITA or WIT).
-    region = report.office.region_id if report.office_id else None
+    region = report.office.region_id if report.office is not None else None
     start = timezone.now().astimezone(zone_of(region)).date()
     rule = deadline_rule("completion", kind, start)
     due = counter_for(rule).add(start, rule.amount) if rule else start + timedelta(days=3)
