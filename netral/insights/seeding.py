@@ -178,6 +178,8 @@ def seed_cases(count: int, seed: int = 2024) -> int:
     reference.changed()
     office_of = dict(Office.objects.filter(kind="bawaslu").values_list("region_id", "pk"))
     regencies = [r.code for r in regions if r.level == 2]
+    # Each office's zone, looked up before the COPY starts (no query may run during it).
+    zones = {code: zone_of(code).key for code in regencies}
     agencies = regional_agencies()
     government = {a.region_id: a.pk for a in agencies}
     ppk_of = regional_ppks(agencies)
@@ -224,7 +226,7 @@ def seed_cases(count: int, seed: int = 2024) -> int:
                 recommended, sanction, sanction if decided else None, decided,
                 recommended + timedelta(days=20) if recommended else None,
                 registered + timedelta(days=60) if not open_ else None, registered,
-                ppk_of[agency] if recommended else None, zone_of(regency).key,
+                ppk_of[agency] if recommended else None, zones[regency],
             )  # fmt: skip
 
     with transaction.atomic():
