@@ -18,12 +18,12 @@ from conftest import jpeg_with_gps
 from e2e.conftest import TIMEOUT_MS, log_in
 
 NIK = "6402014506900001"
-MASKED_NIK = "64************01"
+MASKED_NIK = "terisi"  # whether a field is filled, never its length or characters
 RECEIPT_CODE = re.compile(r"NTR-[0-9A-Z]{4}-[0-9A-Z]{4}")
 RECEIPT_SECRET = re.compile(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){3}")
 NIP_ERROR = "NIP terdiri dari 18 angka; kosongkan jika tidak yakin."
 ALREADY_SENT = "Laporan ini sudah terkirim; berikut tanda terimanya sekali lagi."
-SELECTS = {"violation_type", "election", "act_region"}
+SELECTS = {"violation_type", "election", "act_region", "act_district", "accused_agency"}
 
 # Sends the filled form in the background, as the first of two taps whose answer never reached
 # the screen; returns the HTTP status and the receipt code of that answer.
@@ -57,7 +57,7 @@ def _values(*, identified: bool = False, nip: str = "") -> dict[str, str]:
         "description": "Mengunggah poster calon bupati dengan ajakan memilih di Facebook.",
         "act_date": _days_ago(3),
         "learned_date": _days_ago(2),
-        "act_region": "64",  # Kalimantan Timur
+        "act_region": "64.02",  # Kutai Kartanegara
         "act_place": "Tenggarong",
         "accused_name": "Budi Santoso",
         # Matches the registry's agency, so the report goes to Bawaslu Kutai Kartanegara.
@@ -96,7 +96,7 @@ def _fill_report(
 
 
 def _submit(page: Page) -> None:
-    page.locator("form.report-form button[type=submit]").click()
+    page.locator("#send-report").click()
 
 
 def _receipt(page: Page) -> tuple[str, str]:
@@ -205,6 +205,7 @@ def test_custodian_reveals_an_identified_reporter_with_a_reason(
         reporter = custodian.locator("#reporter")
         expect(reporter).to_contain_text(f"nik: {MASKED_NIK}")
         expect(reporter).not_to_contain_text(NIK)
+        expect(reporter).not_to_contain_text("64*")
         expect(reporter).not_to_contain_text("Siti Aminah")
         expect(custodian.locator("#revealed")).to_have_count(0)
 
@@ -225,6 +226,44 @@ def test_custodian_reveals_an_identified_reporter_with_a_reason(
     assert entry.actor.username == "kustodian.kukar"
     # The audit entry names the revealed fields, never their values.
     assert NIK not in str(entry.after), entry.after
+
+
+def test_the_administrator_appoints_a_custodian_but_cannot_reveal(
+    page: Page, browser: Browser, live_server: Any
+) -> None:
+    from netral.core.models import AuditEntry
+
+    _fill_report(page, _values(identified=True), identified=True)
+    _submit(page)
+    code, _secret = _receipt(page)
+
+    context, admin = _officer(browser, live_server, "admin")
+    try:
+        admin.get_by_role("navigation", name="Utama").get_by_role("link", name="Laporan").click()
+        admin.get_by_role("link", name=code).click()
+        expect(admin.locator("h1")).to_contain_text(code)
+        expect(admin.locator("#custodian-note")).to_contain_text("Nanda Pratiwi")
+        expect(admin.get_by_role("button", name="Buka identitas")).to_have_count(0)
+        expect(admin.locator("#reporter")).not_to_contain_text(NIK)
+
+        admin.locator("#nav-custodians").click()
+        admin.locator("input[name=q]").fill("BAWASLU-64")
+        admin.get_by_role("button", name="Tampilkan").click()
+        row = admin.locator('[id="office-BAWASLU-64"]')
+        expect(row).to_contain_text("tidak seorang pun dapat membuka")
+        form = admin.locator("#appoint-form")
+        form.locator("#office").fill("BAWASLU-64")
+        form.locator("#username").fill("bawaslu.kaltim")
+        form.locator("#reason").fill("SK Ketua Bawaslu Provinsi Nomor 12 Tahun 2026")
+        form.get_by_role("button", name="Tunjuk").click()
+        expect(admin.locator(".messages")).to_contain_text("kini menjadi kustodian identitas")
+        expect(row).to_contain_text("bawaslu.kaltim")
+    finally:
+        context.close()
+    entry = AuditEntry.objects.select_related("actor").get(action="custodian.appoint")
+    assert entry.actor is not None
+    assert entry.actor.username == "admin"
+    assert not AuditEntry.objects.filter(action="intake.identity.reveal").exists()
 
 
 def test_a_nik_with_an_unknown_region_code_is_accepted_with_a_warning(
@@ -317,7 +356,7 @@ def test_the_form_works_on_a_360_px_phone(page: Page) -> None:
 
     _fill_report(page, _values())
     assert_no_horizontal_scroll()
-    submit = page.locator("form.report-form button[type=submit]")
+    submit = page.locator("#send-report")
     submit.scroll_into_view_if_needed()
     expect(submit).to_be_in_viewport()
     _submit(page)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 
 from netral.accounts.queries import scope_for
@@ -39,4 +41,21 @@ class RequireOTPMiddleware:
         ):
             target = reverse("accounts:otp")
             return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-        return self.get_response(request)
+        if user.is_authenticated and settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+            remember_language(user, getattr(request, "LANGUAGE_CODE", ""))
+        response = self.get_response(request)
+        if request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
+            # Officers' pages and answers hold cases, identities and evidence: no browser,
+            # proxy or shared cache may keep a copy.
+            response.headers.pop("Expires", None)
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+def remember_language(user: object, language: str) -> None:
+    """Keep the language the user chose, for what is written to them later (notifications)."""
+    from netral.accounts.models import User
+
+    if isinstance(user, User) and language and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language

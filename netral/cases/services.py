@@ -304,6 +304,47 @@ def store_document(
     return document
 
 
+def _same_submission(
+    transition: workflow.Transition,
+    case: Case,
+    event: CaseEvent,
+    inputs: dict[str, Any],
+    uploads: list[Upload],
+    day: date | None,
+) -> bool:
+    """Whether a resent step carries the inputs and documents its recorded event holds."""
+    from netral.cases import effects
+
+    values, errors = effects.clean_inputs(
+        transition, case, inputs, day or timezone.localdate(event.at)
+    )
+    if errors:
+        return False
+    given = effects.plain(values)
+    recorded = event.inputs or {}
+    for spec in transition.inputs:
+        if given.get(spec.name) != recorded.get(spec.name):
+            return False
+    sent = sorted((u.kind, hashlib.sha256(u.content).hexdigest()) for u in uploads if u.content)
+    kept = sorted(
+        CaseDocument.objects.filter(event=event, generated=False).values_list("kind", "sha256")
+    )
+    return sent == kept
+
+
+def public_stage(transition: workflow.Transition, case: Case) -> tuple[str, str]:
+    """The stage the reporter sees after this step, and the level of the sanction imposed
+    when the case closes with one (its level, never its name)."""
+    from netral.intake.models import Progress
+
+    if transition.public_stage:
+        return transition.public_stage, ""
+    stage = workflow.STATES[case.state].public
+    if stage == Progress.CLOSED and case.imposed_sanction is not None:
+        return Progress.SANCTIONED, case.imposed_sanction.level
+    return stage, ""
+
+
 @transaction.atomic
 def perform(
     *,
@@ -337,7 +378,18 @@ def perform(
             and actor is not None
             and last.actor_id == getattr(actor, "pk", None)
         ):
-            return case  # the same step by the same person, sent twice: it is done already
+            # The same step by the same person, sent twice: done already when the inputs are
+            # the same; with other inputs the second one would be silently dropped.
+            if _same_submission(transition, case, last, inputs or {}, uploads or [], day):
+                return case
+            raise Conflict(
+                _(
+                    "You already took the step “%(step)s” on this case with other inputs. "
+                    "Nothing of this second submission was saved; reload the case to see what "
+                    "was recorded."
+                )
+                % {"step": transition.label}
+            )
         raise Conflict(
             _(
                 "Someone else changed this case in the meantime (it is now “%(state)s”). "
@@ -366,7 +418,12 @@ def perform(
     if errors:
         raise InvalidInputs(_("Some inputs need attention."), errors)
 
-    before = {"state": case.state, "due_date": case.due_date, "version": case.version}
+    before = {
+        "state": case.state,
+        "due_date": case.due_date,
+        "version": case.version,
+        "office": case.office_id,
+    }
     from_state = case.state
     effects.apply(transition, case, values, day, errors)
     if errors:
@@ -414,10 +471,10 @@ def perform(
         due_date=case.due_date,
         public_note=public_note,
     )
-    stage = workflow.STATES[case.state].public
-    if stage != workflow.STATES[from_state].public:
+    stage, level = public_stage(transition, case)
+    if transition.target is not None and stage != workflow.STATES[from_state].public:
         for link in case.sources.select_related("report"):
-            record_progress(report=link.report, progress=stage, note=public_note)
+            record_progress(report=link.report, progress=stage, note=public_note, level=level)
     documents = [
         store_document(
             case=case,
@@ -440,7 +497,12 @@ def perform(
         actor_role=",".join(scope.roles),
         obj=case,
         before=before,
-        after={"state": case.state, "due_date": case.due_date, "version": case.version},
+        after={
+            "state": case.state,
+            "due_date": case.due_date,
+            "version": case.version,
+            "office": case.office_id,
+        },
         reason=event.reason,
         evidence=[{"kind": d.kind, "sha256": d.sha256, "number": d.number} for d in documents],
         stream=f"office:{case.office_id}",

@@ -9,12 +9,12 @@ workers, sends nothing twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -48,22 +48,26 @@ def _holders(case: Case) -> set[int]:
 
 
 def _message(case: Case, kind: str) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
-        values = {
-            "number": case.number,
-            "state": State(case.state).label,
-            "date": (
-                f"{case.due_date.isoformat()} 23:59 {case.zone_label}" if case.due_date else ""
-            ),
-        }
-        if kind == Reminder.Kind.DUE_SOON:
-            subject = _("Case %(number)s is due on %(date)s") % values
-        elif kind == Reminder.Kind.DUE_TODAY:
-            subject = _("Case %(number)s is due today") % values
-        else:
-            subject = _("Case %(number)s is overdue since %(date)s") % values
-        body = _("The case is “%(state)s”. Its deadline is %(date)s.") % values
+    """The reminder's subject and body, in the active language (each recipient's)."""
+    values = {
+        "number": case.number,
+        "state": State(case.state).label,
+        # The deadline ends at 23:59 in the office's zone (WIB, WITA or WIT).
+        "date": f"{case.due_date.isoformat()} 23:59 {case.zone_label}" if case.due_date else "",
+        "office": case.office.name,
+    }
+    if kind == Reminder.Kind.DUE_SOON:
+        subject = _("Case %(number)s is due on %(date)s") % values
+    elif kind == Reminder.Kind.DUE_TODAY:
+        subject = _("Case %(number)s is due today") % values
+    else:
+        subject = _("Case %(number)s is overdue since %(date)s") % values
+    body = _("The case is “%(state)s”; the responsible office is %(office)s.") % values
     return subject, body
+
+
+def _renderer(case: Case, kind: str) -> Callable[[], tuple[str, str]]:
+    return lambda: _message(case, kind)
 
 
 def watch(today: date | None = None, *, now: datetime | None = None) -> dict[str, int]:
@@ -94,10 +98,9 @@ def _watch_zone(zone: str, today: date, send: bool, counts: dict[str, int]) -> N
     overdue = open_cases.filter(due_date__lt=today).select_related("office")
     for case in overdue.iterator(chunk_size=500):
         if _claim(case, Reminder.Kind.ESCALATED):
-            subject, body = _message(case, Reminder.Kind.ESCALATED)
             users = supervisors(case) | _holders(case)
             key = f"case:{case.pk}:{case.state_event}:escalated"
-            notify(users=users, key=key, subject=subject, body=body, url=case_url(case))
+            notify(users=users, key=key, url=case_url(case), render=_renderer(case, "escalated"))
             counts[Reminder.Kind.ESCALATED] += 1
     upcoming = open_cases.filter(
         due_date__gte=today, due_date__lte=today + timedelta(days=LOOKAHEAD_DAYS)
@@ -115,9 +118,8 @@ def _watch_zone(zone: str, today: date, send: bool, counts: dict[str, int]) -> N
                 continue
             kind = Reminder.Kind.DUE_SOON
         if _claim(case, kind):
-            subject, body = _message(case, kind)
             key = f"case:{case.pk}:{case.state_event}:{kind}"
-            notify(users=_holders(case), key=key, subject=subject, body=body, url=case_url(case))
+            notify(users=_holders(case), key=key, url=case_url(case), render=_renderer(case, kind))
             counts[kind] += 1
 
 
