@@ -253,3 +253,15 @@ def test_the_case_page_shows_the_deadline_in_the_offices_zone(case_factory, as_u
     case = _due_on_the_10th(case_factory, "BAWASLU-64.02", "64.02")
     html = as_user("bawaslu.kukar").get(f"/perkara/{case.pk}/").content.decode()
     assert "2024-10-10 23:59 WITA" in html
+
+
+def test_a_transferred_case_takes_its_new_offices_zone(case_factory):
+    from netral.cases.effects import transfer
+
+    case = case_factory(office="BAWASLU-64.02", region="64.02")
+    assert case.zone == "Asia/Makassar"
+    transfer(case, _papua_office())
+    case.save()
+    case.refresh_from_db()
+    assert case.zone == "Asia/Jayapura"
+    assert case.zone_label == "WIT"
