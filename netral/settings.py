@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "netral.core.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "netral.core.middleware.CookieLocaleMiddleware",
+    "netral.core.inputs.CleanInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

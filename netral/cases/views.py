@@ -32,6 +32,7 @@ from netral.cases.services import (
     register_report,
     required_items,
 )
+from netral.core.inputs import is_id
 from netral.core.scope import Scope, request_scope, require
 from netral.intake.models import Report
 from netral.intake.queries import visible_reports
@@ -106,7 +107,7 @@ def registration(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and is_id(value) else None
 
 
 def case_filter(request: HttpRequest) -> CaseFilter:

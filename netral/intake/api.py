@@ -16,8 +16,9 @@ from ninja.responses import Status
 from netral.core.api import ErrorOut, InvalidInput, Page, keyset_page
 from netral.core.ratelimit import over_limit
 from netral.core.scope import request_scope
-from netral.intake.evidence import EvidenceRejected, store_upload
+from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
 from netral.intake.forms import NOT_SURE, ReportForm
+from netral.intake.models import Evidence
 from netral.intake.queries import public_history, visible_reports
 from netral.intake.services import (
     ask_reporter,
@@ -120,6 +121,28 @@ _FIELD_NAMES = {
 }
 
 
+def _check_evidence_ids(ids: list[str]) -> None:
+    """Every ``evidence`` id must be one that ``POST /uploads`` answered: never dropped silently."""
+    if len(ids) > MAX_FILES:
+        message = _("At most %(n)d files per report.") % {"n": MAX_FILES}
+        raise FieldErrors([{"field": "evidence", "message": message}])
+    known = set(
+        Evidence.objects.filter(upload_token__in=ids).values_list("upload_token", flat=True)
+    )
+    unknown = [(i, token) for i, token in enumerate(ids) if token not in known]
+    if unknown:
+        raise FieldErrors(
+            [
+                {
+                    "field": f"evidence.{i}",
+                    "message": _("No upload has the id “%(id)s”; upload the file again.")
+                    % {"id": token[:60]},
+                }
+                for i, token in unknown
+            ]
+        )
+
+
 @router.post("", response={201: ReceiptOut, 422: ErrorOut}, auth=None)
 def create_report(request: HttpRequest, payload: ReportIn) -> Any:
     """Submit a report. Send an ``Idempotency-Key`` header: a retry returns the same receipt."""
@@ -160,13 +183,14 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Any:
                 for message in messages
             ]
         )
+    _check_evidence_ids(payload.evidence)
     data = form.cleaned_data
     key = request.headers.get("Idempotency-Key", "").strip()[:80]
     result = submit_report(
         fields=form.report_fields(),
         identity=form.identity(),
         links=data["links"],
-        upload_tokens=payload.evidence[:10],
+        upload_tokens=payload.evidence,
         idempotency_key=f"api:{key}" if key else f"api:{secrets.token_urlsafe(18)}",
     )
     receipt = {
@@ -182,7 +206,7 @@ class StatusIn(Schema):
     secret: str
 
 
-class EventOut(Schema):
+class HistoryEventOut(Schema):
     at: str
     status: str
     label: str
@@ -197,7 +221,7 @@ class MessageOut(Schema):
 
 class StatusOut(Schema):
     status: str
-    history: list[EventOut]
+    history: list[HistoryEventOut]
     messages: list[MessageOut]
 
 

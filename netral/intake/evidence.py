@@ -79,12 +79,30 @@ def _too_large(limit: int) -> EvidenceRejected:
 _FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
 
 
+# Largest image accepted, in pixels: 40 megapixels is more than any phone camera takes, and
+# decoding it costs about 160 MB. A "decompression bomb" (a tiny PNG that claims 144 MP) is
+# refused from its header, before a single pixel is decoded.
+MAX_PIXELS = 40_000_000
+
+
 def strip_image_metadata(data: IO[bytes], content_type: str) -> bytes:
-    """Re-encode an image without EXIF, GPS, XMP, ICC or comments; orientation applied first."""
+    """Re-encode an image without EXIF, GPS, XMP, ICC or comments; orientation applied first.
+
+    The dimensions are read from the header first: above ``MAX_PIXELS`` the image is refused
+    without being decoded."""
     fmt = _FORMATS[content_type]
-    with Image.open(data) as image:
-        image.load()
-        clean = (ImageOps.exif_transpose(image) or image).copy()
+    try:
+        with Image.open(data) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise EvidenceRejected(
+                    _("The image is too large (%(mp)d megapixels; at most %(max)d).")
+                    % {"mp": width * height // 1_000_000, "max": MAX_PIXELS // 1_000_000}
+                )
+            image.load()
+            clean = (ImageOps.exif_transpose(image) or image).copy()
+    except Image.DecompressionBombError as exc:
+        raise EvidenceRejected(_("The image is too large.")) from exc
     clean.info.clear()  # everything Pillow would write back: exif, icc_profile, xmp, comment
     if fmt == "JPEG" and clean.mode not in ("RGB", "L"):
         clean = clean.convert("RGB")
@@ -119,6 +137,16 @@ def store_upload(upload: UploadedFile, *, upload_token: str) -> Evidence:
         existing = Evidence.objects.filter(upload_token=upload_token, sha256=digest.hexdigest())
         if existing.exists():
             return existing.get()
+        # Every check runs before anything is written to storage: a refused file leaves nothing.
+        clean: bytes | None = None
+        if sniffed.kind == "image":
+            spool.seek(0)
+            try:
+                clean = strip_image_metadata(spool, sniffed.content_type)
+            except (OSError, ValueError, SyntaxError) as exc:
+                if isinstance(exc, EvidenceRejected):
+                    raise
+                raise EvidenceRejected(_("The image cannot be read; it may be damaged.")) from exc
         spool.seek(0)
         evidence = Evidence(
             upload_token=upload_token,
@@ -129,12 +157,7 @@ def store_upload(upload: UploadedFile, *, upload_token: str) -> Evidence:
         )
         name = f"{evidence.sha256[:16]}"
         evidence.original.save(name, File(spool), save=False)
-        spool.seek(0)
-        if sniffed.kind == "image":
-            try:
-                clean = strip_image_metadata(spool, sniffed.content_type)
-            except (OSError, ValueError) as exc:
-                raise EvidenceRejected(_("The image cannot be read; it may be damaged.")) from exc
+        if clean is not None:
             evidence.working.save(name, ContentFile(clean), save=False)
             evidence.working_sha256 = hashlib.sha256(clean).hexdigest()
             evidence.metadata_removed = True
@@ -144,6 +167,16 @@ def store_upload(upload: UploadedFile, *, upload_token: str) -> Evidence:
     try:
         with transaction.atomic():
             evidence.save()
-    except IntegrityError:  # the same file stored by a concurrent retry
+    except IntegrityError:  # the same file stored by a concurrent retry: keep its files only
+        _remove_files(evidence)
         return Evidence.objects.get(upload_token=upload_token, sha256=evidence.sha256)
+    except BaseException:
+        _remove_files(evidence)
+        raise
     return evidence
+
+
+def _remove_files(evidence: Evidence) -> None:
+    names = {evidence.original.name, evidence.working.name} - {"", None}
+    for name in names:
+        evidence.original.storage.delete(str(name))

@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from netral.core import audit
+from netral.core.files import safe_download
+from netral.core.inputs import is_id
 from netral.core.pow import new_challenge, solved
 from netral.core.ratelimit import over_limit, rate_limited
 from netral.core.scope import request_scope, require
@@ -201,7 +203,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if election:
         queryset = queryset.filter(election__slug=election)
     before = request.GET.get("before", "")
-    if before.isdigit():
+    if is_id(before):
         queryset = queryset.filter(pk__lt=int(before))
     rows = list(queryset.order_by("-id")[:51])
     query = request.GET.copy()
@@ -278,10 +280,11 @@ def evidence_file(request: HttpRequest, code: str, pk: int, which: str) -> FileR
         stored = evidence.original
     else:
         stored = evidence.working or evidence.original
-    return FileResponse(
+    # Images may show inline (their working copy has no metadata); a PDF never runs here.
+    return safe_download(
         stored.open("rb"),
         content_type=evidence.content_type,
-        as_attachment=which == "asli",
+        inline=which != "asli",
         filename=evidence.original_name,
     )
 

@@ -26,7 +26,7 @@ class Partner:
     def __init__(self, user: Any) -> None:
         _token, raw = create_api_token(user=user, name="partner system")
         self.client = Client(enforce_csrf_checks=True)
-        self.auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        self.auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     def post(self, url: str, body: dict[str, Any]) -> Any:
         response = self.client.post(url, body, content_type="application/json", **self.auth)
