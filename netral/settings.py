@@ -159,7 +159,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env_bool("NETRAL_AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("NETRAL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("NETRAL_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Two separate counters: failures per username (from any address: a locked user stays locked when
+# the attacker moves on) and failures per address (across usernames: one address cannot spray one
+# password over many users).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("NETRAL_PROXY_COUNT", 0)

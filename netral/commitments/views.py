@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import hashlib
 import tempfile
 from pathlib import Path
@@ -49,6 +48,7 @@ from netral.core.files import safe_download
 from netral.core.inputs import is_id
 from netral.core.ratelimit import rate_limited
 from netral.core.scope import Scope, request_scope, require
+from netral.core.sheets import SafeCsvWriter
 from netral.regions.models import Region
 from netral.registry.models import Agency, CivilServant
 from netral.registry.nip import digits_of
@@ -111,7 +111,7 @@ def missing(request: HttpRequest) -> HttpResponseBase:
             def write(self, value: str) -> str:
                 return value
 
-        writer = csv.writer(Echo())
+        writer = SafeCsvWriter(Echo())
 
         def lines() -> Any:
             yield writer.writerow([_("agency"), _("unit"), "NIP", _("name"), _("position")])

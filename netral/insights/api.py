@@ -117,6 +117,13 @@ def create_export(request: HttpRequest, payload: ExportIn) -> Any:
         raise InvalidInput("format", _("Choose csv, xlsx or pdf."))
     if not request_scope(request).can(SOURCES[payload.source].capability):
         raise HttpError(403, _("Your role may not see this list."))
+    if payload.format == ExportJob.Format.XLSX:
+        from netral.core.sheets import XLSX_MAX_ROWS
+        from netral.insights.exports import too_many_for_xlsx
+
+        total = SOURCES[payload.source].rows(request_scope(request), payload.filters).count()
+        if total >= XLSX_MAX_ROWS:
+            raise InvalidInput("format", too_many_for_xlsx(total))
     job = start(
         user=request.user, source=payload.source, format=payload.format, params=payload.filters
     )

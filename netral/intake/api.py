@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import date
 from typing import Any
@@ -14,7 +15,8 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from netral.core.api import ErrorOut, InvalidInput, Page, keyset_page
-from netral.core.ratelimit import over_limit
+from netral.core.pow import new_challenge
+from netral.core.ratelimit import over_limit, report_limit
 from netral.core.scope import request_scope
 from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
 from netral.intake.forms import NOT_SURE, ReportForm
@@ -45,7 +47,9 @@ class UploadOut(Schema):
     size: int
 
 
-@router.post("/uploads", response={201: UploadOut, 413: ErrorOut, 422: ErrorOut}, auth=None)
+@router.post(
+    "/uploads", response={201: UploadOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut}, auth=None
+)
 def upload_evidence(request: HttpRequest, file: File[UploadedFile]) -> Any:
     """Store one evidence file; reference its ``id`` in the report's ``evidence`` list."""
     limited = over_limit(request, "NETRAL_RATE_UPLOADS", "intake.upload")
@@ -100,6 +104,27 @@ class ReportIn(Schema):
     evidence: list[str] = []
     reporter: ReporterIn | None = None
     statement_true: bool
+    altcha: str = Field(
+        "",
+        max_length=2000,
+        description="An ALTCHA solution (base64 JSON) to a challenge from "
+        "`GET /api/v1/reports/challenge`. With it the normal rate limit applies; without it "
+        "the strict one, as on the form.",
+    )
+
+
+class ChallengeOut(Schema):
+    algorithm: str
+    challenge: str
+    maxnumber: int
+    salt: str
+    signature: str
+
+
+@router.get("/challenge", response=ChallengeOut, auth=None)
+def challenge(request: HttpRequest) -> Any:
+    """A proof-of-work challenge (ALTCHA, SHA-256) to solve before ``POST /api/v1/reports``."""
+    return json.loads(new_challenge())
 
 
 class ReceiptOut(Schema):
@@ -143,10 +168,10 @@ def _check_evidence_ids(ids: list[str]) -> None:
         )
 
 
-@router.post("", response={201: ReceiptOut, 422: ErrorOut}, auth=None)
+@router.post("", response={201: ReceiptOut, 422: ErrorOut, 429: ErrorOut}, auth=None)
 def create_report(request: HttpRequest, payload: ReportIn) -> Any:
     """Submit a report. Send an ``Idempotency-Key`` header: a retry returns the same receipt."""
-    limited = over_limit(request, "NETRAL_RATE_REPORTS", "intake.report")
+    limited = report_limit(request, payload.altcha)
     if limited is not None:
         return limited
     reporter = payload.reporter
@@ -225,7 +250,7 @@ class StatusOut(Schema):
     messages: list[MessageOut]
 
 
-@router.post("/status", response={200: StatusOut, 404: ErrorOut}, auth=None)
+@router.post("/status", response={200: StatusOut, 404: ErrorOut, 429: ErrorOut}, auth=None)
 def report_status(request: HttpRequest, payload: StatusIn) -> Any:
     """The public-safe history of a report; a wrong secret answers like an unknown code."""
     limited = over_limit(request, "NETRAL_RATE_RECEIPTS", "intake.receipt")

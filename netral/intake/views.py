@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from netral.core import audit
 from netral.core.files import safe_download
 from netral.core.inputs import is_id
-from netral.core.pow import new_challenge, solved
-from netral.core.ratelimit import over_limit, rate_limited
+from netral.core.pow import new_challenge
+from netral.core.ratelimit import rate_limited, report_limit
 from netral.core.scope import request_scope, require
 from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
 from netral.intake.forms import FindingForm, ReceiptForm, ReplyForm, ReportForm
@@ -94,10 +94,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         form = ReportForm(initial={"submission_token": _token(), "upload_token": _token()})
         return _form_page(request, form, [], 200)
     # A solved proof of work earns the normal limit; without it a stricter one applies.
-    limited = None
-    if not solved(str(request.POST.get("altcha", ""))):
-        limited = over_limit(request, "NETRAL_RATE_REPORTS_NO_POW", "intake.report.nopow")
-    limited = limited or over_limit(request, "NETRAL_RATE_REPORTS", "intake.report")
+    limited = report_limit(request, str(request.POST.get("altcha", "")))
     if limited is not None:
         return limited
     form, key, upload_token = _bound_form(request, ReportForm, "form")
@@ -125,6 +122,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@rate_limited("NETRAL_RATE_RECEIPTS", "intake.receipt")
 @require_POST
 def receipt_download(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST)
