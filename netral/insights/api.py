@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 
 from netral.core.api import ErrorOut, InvalidInput
+from netral.core.inputs import is_id
 from netral.core.scope import request_scope
 from netral.insights.queries import summary
 from netral.insights.views import summary_filter
@@ -57,6 +58,8 @@ def public_statistics(request: HttpRequest, election: str = "", region: str = ""
     )
     if chosen is None:
         raise InvalidInput("election", _("No election with this slug."))
+    if region and not (len(region) == 2 and is_id(region)):
+        raise InvalidInput("region", _("A province code has two digits, e.g. 64."))
     return {
         "election": chosen.slug,
         "region": region[:2] or None,
