@@ -80,14 +80,16 @@ def typed_cursor(model: type[Model], key: str, cursor: str) -> Any:
     field = model._meta.get_field(key)
     assert isinstance(field, DjangoField)
     try:
-        if isinstance(value, (dict, list, bool)):
+        if isinstance(value, (dict, list, bool)) or (
+            isinstance(value, float) and not value.is_integer()
+        ):
             raise ValidationError("not a scalar")
         typed = field.to_python(value)
         if isinstance(typed, str) and "\x00" in typed:
             raise ValidationError("NUL")
         if isinstance(typed, int) and not -(2**63) <= typed < 2**63:
             raise ValidationError("out of range")
-    except ValidationError as exc:
+    except (ValidationError, ValueError, TypeError, OverflowError) as exc:
         raise InvalidInput("cursor", _("The cursor is not valid; start again without it.")) from exc
     return typed
 
