@@ -9,12 +9,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=$PWD/.venv/bin/python
-examples=${FUZZ_EXAMPLES:-15}
+examples=${FUZZ_EXAMPLES:-10}
 tmp=$(mktemp -d /tmp/netral-fuzz.XXXXXX)
 port=$($py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 server=""
+pg_database() {  # create (or drop) the throwaway PostgreSQL database named by DATABASE_URL
+  $py - "$1" <<'PY'
+import sys, os, psycopg
+from urllib.parse import urlsplit, urlunsplit
+url = urlsplit(os.environ["DATABASE_URL"])
+name = url.path.lstrip("/")
+with psycopg.connect(urlunsplit(url._replace(path="/postgres")), autocommit=True) as db:
+    db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if sys.argv[1] == "create":
+        db.execute(f'CREATE DATABASE "{name}"')
+PY
+}
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  case "${DATABASE_URL:-}" in postgres*) pg_database drop || true ;; esac
   rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -29,6 +42,7 @@ export NETRAL_RATE_REPORTS=100000/h NETRAL_RATE_REPORTS_NO_POW=100000/h NETRAL_R
 export NETRAL_RATE_RECEIPTS=100000/h NETRAL_LOG_LEVEL=ERROR PYTHONUNBUFFERED=1
 
 echo "==> fuzz: database and demo data ($DATABASE_URL)"
+case "$DATABASE_URL" in postgres*) pg_database create ;; esac
 $py manage.py migrate --no-input -v0
 $py manage.py createcachetable
 $py manage.py collectstatic --no-input -v0
@@ -69,7 +83,18 @@ fuzz anonymous
 fuzz "bawaslu.kukar (token)" -H "Authorization: Bearer ${token[0]}"
 fuzz "bkpsdm.kukar (token)" -H "Authorization: Bearer ${token[1]}"
 if grep -q "Internal Server Error\|Traceback" "$tmp/gunicorn.log"; then
-  echo "server errors logged:" >&2; grep "Internal Server Error\|Error:" "$tmp/gunicorn.log" | sort | uniq -c | head -40 >&2
+  echo "server errors logged (the last line of each traceback):" >&2
+  $py - "$tmp/gunicorn.log" >&2 <<'PY'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        continue
+    if entry.get("level") == "ERROR":
+        last = (entry.get("exc_info") or "").strip().splitlines()[-1:] or [""]
+        print(entry.get("message", "")[:200], "|", last[0][:300])
+PY
   status=1
 fi
 exit $status

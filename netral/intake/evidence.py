@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from netral.core.files import pdf_active_content
 from netral.intake.models import Evidence
 
 MB = 1024 * 1024
@@ -164,6 +165,9 @@ def store_upload(upload: UploadedFile, *, upload_token: str) -> Evidence:
         else:
             evidence.working = evidence.original.name
             evidence.working_sha256 = evidence.sha256
+        if sniffed.content_type == "application/pdf":
+            spool.seek(0)
+            evidence.active_content = ", ".join(pdf_active_content(spool.read()))[:200]
     try:
         with transaction.atomic():
             evidence.save()

@@ -324,3 +324,53 @@ def test_logins_lock_per_username_and_per_address(personas):
         attempt("kadis.kukar", f"10.0.1.{i}")
     assert attempt("kadis.kukar", "10.0.2.1", "netral-demo-2024") == 429
     assert attempt("ppk.kukar", "10.0.2.1", "netral-demo-2024") in (200, 302)
+
+
+JS_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/OpenAction 2 0 R>>endobj\n"
+    b"2 0 obj<</S/J#61vaScript/JS(app.alert(1))>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF"
+)
+
+
+def test_a_pdf_with_javascript_is_flagged_and_never_served_inline(client, form_data, as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from netral.intake.models import Evidence
+
+    compressed = (
+        b"%PDF-1.5\n3 0 obj<</Filter/FlateDecode>>stream\n"
+        + zlib.compress(b"<</S/Launch/F(cmd.exe)>>")
+        + b"\nendstream endobj\n%%EOF"
+    )
+    for name, pdf, expected in (("a.pdf", JS_PDF, "/JS"), ("b.pdf", compressed, "/Launch")):
+        client.post(
+            "/lapor/",
+            {
+                **form_data,
+                "submission_token": name * 8,
+                "attachments": SimpleUploadedFile(name, pdf),
+            },
+        )
+        evidence = Evidence.objects.get(original_name=name)
+        assert expected in evidence.active_content
+    officer = as_user("bawaslu.kaltim")
+    evidence = Evidence.objects.get(original_name="a.pdf")
+    code = evidence.report.receipt_code
+    page = officer.get(f"/laporan/{code}/").content.decode()
+    assert "konten aktif" in page
+    served = officer.get(f"/laporan/{code}/bukti/{evidence.pk}/kerja/")
+    assert served["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in served["Content-Security-Policy"]
+
+
+def test_a_circular_with_active_content_is_refused(as_user, settings):
+    circular = {"election": "pilkada-2024", "region": "64.02", "number": "P-9/2024",
+                "issued_on": "2024-10-10", "issuer": "Bupati", "title": "Netralitas",
+                "document_base64": base64.b64encode(JS_PDF).decode()}  # fmt: skip
+    response = as_user("bkpsdm.kukar").post(
+        "/api/v1/commitments/circulars", circular, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert _field(response) == "document_base64"
+    assert "/JavaScript" in response.json()["detail"]
+    assert _stored_files(settings) == []
