@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import tempfile
+import warnings
 from dataclasses import dataclass
 from typing import IO
 
@@ -93,7 +94,11 @@ def strip_image_metadata(data: IO[bytes], content_type: str) -> bytes:
     without being decoded."""
     fmt = _FORMATS[content_type]
     try:
-        with Image.open(data) as image:
+        with warnings.catch_warnings():
+            # Pillow's own bomb warning: the size is judged just below, against MAX_PIXELS.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(data)
+        with image:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise EvidenceRejected(
