@@ -82,6 +82,9 @@ def _restore_roles() -> None:
     importlib.import_module("netral.accounts.migrations.0007_commitment_capabilities").forwards(
         apps, None
     )
+    importlib.import_module("netral.accounts.migrations.0009_review_reads_reports").forwards(
+        apps, None
+    )
 
 
 @pytest.fixture(autouse=True)

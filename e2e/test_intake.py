@@ -23,7 +23,7 @@ RECEIPT_CODE = re.compile(r"NTR-[0-9A-Z]{4}-[0-9A-Z]{4}")
 RECEIPT_SECRET = re.compile(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){3}")
 NIP_ERROR = "NIP terdiri dari 18 angka; kosongkan jika tidak yakin."
 ALREADY_SENT = "Laporan ini sudah terkirim; berikut tanda terimanya sekali lagi."
-SELECTS = {"violation_type", "election", "act_region"}
+SELECTS = {"violation_type", "election", "act_region", "act_district", "accused_agency"}
 
 # Sends the filled form in the background, as the first of two taps whose answer never reached
 # the screen; returns the HTTP status and the receipt code of that answer.
@@ -57,7 +57,7 @@ def _values(*, identified: bool = False, nip: str = "") -> dict[str, str]:
         "description": "Mengunggah poster calon bupati dengan ajakan memilih di Facebook.",
         "act_date": _days_ago(3),
         "learned_date": _days_ago(2),
-        "act_region": "64",  # Kalimantan Timur
+        "act_region": "64.02",  # Kutai Kartanegara
         "act_place": "Tenggarong",
         "accused_name": "Budi Santoso",
         # Matches the registry's agency, so the report goes to Bawaslu Kutai Kartanegara.
@@ -96,7 +96,7 @@ def _fill_report(
 
 
 def _submit(page: Page) -> None:
-    page.locator("form.report-form button[type=submit]").click()
+    page.locator("#send-report").click()
 
 
 def _receipt(page: Page) -> tuple[str, str]:
@@ -317,7 +317,7 @@ def test_the_form_works_on_a_360_px_phone(page: Page) -> None:
 
     _fill_report(page, _values())
     assert_no_horizontal_scroll()
-    submit = page.locator("form.report-form button[type=submit]")
+    submit = page.locator("#send-report")
     submit.scroll_into_view_if_needed()
     expect(submit).to_be_in_viewport()
     _submit(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -39,4 +40,15 @@ class RequireOTPMiddleware:
         ):
             target = reverse("accounts:otp")
             return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        if user.is_authenticated and settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+            remember_language(user, getattr(request, "LANGUAGE_CODE", ""))
         return self.get_response(request)
+
+
+def remember_language(user: object, language: str) -> None:
+    """Keep the language the user chose, for what is written to them later (notifications)."""
+    from netral.accounts.models import User
+
+    if isinstance(user, User) and language and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language

@@ -17,6 +17,8 @@ class User(AbstractUser):
         related_name="user",
         verbose_name=_("civil servant"),
     )
+    # The language the user last chose with the switcher: notifications and e-mails use it.
+    language = models.CharField(_("language"), max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -96,6 +96,15 @@ def clean_inputs(
             if len(provisions) != len(set(ids)):
                 errors[spec.name] = _("Some of these provisions do not exist.")
             values[spec.name] = provisions
+        elif spec.kind == "office":
+            from netral.registry.models import Office
+
+            office = Office.objects.filter(code=str(value), kind=Office.Kind.BAWASLU).first()
+            if office is None:
+                errors[spec.name] = _("Choose a Bawaslu office from the list.")
+            elif office.pk == case.office_id:
+                errors[spec.name] = _("The case is already with this office.")
+            values[spec.name] = office
         elif spec.kind == "violation_types":
             codes = _as_list(value)
             types = list(ViolationType.objects.filter(code__in=codes).filter(in_force(day)))
@@ -160,6 +169,23 @@ def identify(case: Case, values: dict[str, Any], errors: dict[str, str]) -> None
     values["matched"] = servant.nip
 
 
+def transfer(case: Case, office: Any) -> None:
+    """The case, and the reports it came from, go to another Bawaslu office; its number, due
+    date and the reporters' receipts stay as they are."""
+    from netral.intake.services import follow_case_office
+
+    # The rollup recounts the regency/city the case leaves as well as the one it joins.
+    case.moved_from_regency = case.regency_code  # type: ignore[attr-defined]
+    case.office = office
+    case.region_id = office.region_id
+    parts = (office.region_id or "").split(".")
+    case.province_code = parts[0] if parts[0] else ""
+    case.regency_code = ".".join(parts[:2]) if len(parts) > 1 else ""
+    follow_case_office(
+        report_ids=list(case.sources.values_list("report_id", flat=True)), office=office
+    )
+
+
 def issuing_office_exists(case: Case) -> bool:
     from netral.registry.models import Office
 
@@ -190,6 +216,40 @@ def suggestion(case: Case, day: date) -> tuple[str, set[int], list[str], dict[st
     return track, options.get(track, set()), reasons, versions
 
 
+def suggestion_detail(case: Case, day: date) -> dict[str, Any]:
+    """The classifier's suggestion as the recommend step shows and pre-selects it: the track,
+    the sanction options (codes and labels, in the law's order), the reasons, the citations
+    and the provisions behind them."""
+    track, allowed, reasons, _versions = suggestion(case, day)
+    sanctions = list(
+        Sanction.objects.filter(pk__in=allowed)
+        .select_related("provision__regulation")
+        .order_by("track", "position")
+    )
+    provisions: list[Provision] = []
+    for violation_type in case.violation_types.prefetch_related("provisions__regulation"):
+        provisions.extend(violation_type.provisions.all())
+    provisions.extend(s.provision for s in sanctions if s.provision is not None)
+    citations: list[str] = []
+    for violation_type in case.violation_types.all():
+        if violation_type.citation and violation_type.citation not in citations:
+            citations.append(violation_type.citation)
+    for provision in provisions:
+        if str(provision) not in citations:
+            citations.append(str(provision))
+    return {
+        "track": track,
+        "track_label": dict(workflow.TRACKS).get(track, ""),
+        "sanctions": [
+            {"code": s.code, "label": f"{s.get_level_display()} · {s.text('name')}"}
+            for s in sanctions
+        ],
+        "reasons": reasons,
+        "citations": citations,
+        "provision_ids": sorted({p.pk for p in provisions}),
+    }
+
+
 def apply(
     transition: workflow.Transition,
     case: Case,
@@ -200,6 +260,8 @@ def apply(
     name = transition.name
     if name == "identify_accused":
         identify(case, values, errors)
+    elif name == "transfer":
+        transfer(case, values["office"])
     elif name == "forward":
         agency = reviewing_agency_on(day)
         if agency is None:

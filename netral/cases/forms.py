@@ -57,6 +57,13 @@ def field_for(spec: workflow.Input, case: Case) -> forms.Field:
         return forms.MultipleChoiceField(
             choices=_provision_choices(case), widget=forms.CheckboxSelectMultiple, **common
         )
+    if spec.kind == "office":
+        from netral.intake.services import bawaslu_offices_for_transfer
+
+        offices = bawaslu_offices_for_transfer(case.office)
+        return forms.ChoiceField(
+            choices=[("", "—"), *((o.code, o.name) for o in offices)], **common
+        )
     if spec.kind == "violation_types":
         today = timezone.localdate()
         choices = [
@@ -75,10 +82,22 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(
-        self, transition: workflow.Transition, case: Case, *args: Any, **kwargs: Any
+        self,
+        transition: workflow.Transition,
+        case: Case,
+        *args: Any,
+        suggested: dict[str, Any] | None = None,
+        **kwargs: Any,
     ) -> None:
         kwargs.setdefault("prefix", transition.name)
-        kwargs.setdefault("initial", {"version": case.version})
+        initial: dict[str, Any] = {"version": case.version}
+        if suggested and suggested.get("track"):
+            # The classifier's suggestion, pre-selected: following it takes one submit.
+            initial["track"] = suggested["track"]
+            if suggested["sanctions"]:
+                initial["sanction"] = suggested["sanctions"][0]["code"]
+            initial["citations"] = [str(pk) for pk in suggested["provision_ids"]]
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.transition = transition
         for spec in transition.inputs:

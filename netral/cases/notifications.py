@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from netral.accounts.models import Membership, Role
@@ -82,19 +81,48 @@ def case_url(case: Case) -> str:
 
 
 def announce(case_id: int, seq: int) -> int:
-    """Tell the next party that the case moved (after the transition committed)."""
+    """Tell the next party that the case moved (after the transition committed): one
+    notification per user and event, in each recipient's language. The title says what
+    happened; the body adds who did it, what the recipient may do now and by when."""
     case = Case.objects.select_related("office").get(pk=case_id)
     event = CaseEvent.objects.select_related("actor").get(case_id=case_id, seq=seq)
     users = next_party(case) - {event.actor_id}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Case %(number)s: %(state)s") % {
-            "number": case.number,
-            "state": State(case.state).label,
+    if not users:
+        return 0
+
+    def render() -> tuple[str, str]:
+        return event_message(case, event)
+
+    return notify(users=users, key=f"case:{case_id}:{seq}", url=case_url(case), render=render)
+
+
+def event_message(case: Case, event: CaseEvent) -> tuple[str, str]:
+    """The subject and body of a case event's notification, in the active language."""
+    from netral.regions.queries import zone_abbreviation, zone_of
+
+    transition = workflow.TRANSITIONS.get(event.transition)
+    values = {"number": case.number, "state": State(event.to_state).label}
+    if transition is None or transition.target is not None:
+        subject = _("Case %(number)s: %(state)s") % values
+    else:
+        subject = _("Case %(number)s: %(step)s") % {**values, "step": transition.label}
+    zone = zone_of(case.office.region_id)
+    at = timezone.localtime(event.at, zone)
+    who = event.actor.get_full_name() or event.actor.username if event.actor else "Netral"
+    lines = [
+        _("%(who)s (%(office)s), %(at)s %(zone)s.")
+        % {
+            "who": who,
+            "office": case.office.name,
+            "at": at.strftime("%Y-%m-%d %H:%M"),
+            "zone": zone_abbreviation(zone),
         }
-        lines = [subject]
-        if case.due_date:
-            lines.append(_("Due on %(date)s.") % {"date": case.due_date.isoformat()})
-        body = "\n".join(lines)
-    return notify(
-        users=users, key=f"case:{case_id}:{seq}", subject=subject, body=body, url=case_url(case)
-    )
+    ]
+    if event.reason:
+        lines.append(_("Reason: %(reason)s") % {"reason": event.reason[:300]})
+    steps = [str(t.label) for t in workflow.transitions_from(case.state) if t.target is not None]
+    if steps:
+        lines.append(_("Next: %(steps)s.") % {"steps": "; ".join(steps)})
+    if case.due_date:
+        lines.append(_("Due on %(date)s.") % {"date": case.due_date.isoformat()})
+    return subject, "\n".join(lines)

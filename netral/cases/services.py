@@ -296,6 +296,19 @@ def store_document(
     return document
 
 
+def public_stage(transition: workflow.Transition, case: Case) -> tuple[str, str]:
+    """The stage the reporter sees after this step, and the level of the sanction imposed
+    when the case closes with one (its level, never its name)."""
+    from netral.intake.models import Progress
+
+    if transition.public_stage:
+        return transition.public_stage, ""
+    stage = workflow.STATES[case.state].public
+    if stage == Progress.CLOSED and case.imposed_sanction is not None:
+        return Progress.SANCTIONED, case.imposed_sanction.level
+    return stage, ""
+
+
 @transaction.atomic
 def perform(
     *,
@@ -358,7 +371,12 @@ def perform(
     if errors:
         raise InvalidInputs(_("Some inputs need attention."), errors)
 
-    before = {"state": case.state, "due_date": case.due_date, "version": case.version}
+    before = {
+        "state": case.state,
+        "due_date": case.due_date,
+        "version": case.version,
+        "office": case.office_id,
+    }
     from_state = case.state
     effects.apply(transition, case, values, day, errors)
     if errors:
@@ -402,10 +420,10 @@ def perform(
         due_date=case.due_date,
         public_note=public_note,
     )
-    stage = workflow.STATES[case.state].public
-    if stage != workflow.STATES[from_state].public:
+    stage, level = public_stage(transition, case)
+    if transition.target is not None and stage != workflow.STATES[from_state].public:
         for link in case.sources.select_related("report"):
-            record_progress(report=link.report, progress=stage, note=public_note)
+            record_progress(report=link.report, progress=stage, note=public_note, level=level)
     documents = [
         store_document(
             case=case,
@@ -428,7 +446,12 @@ def perform(
         actor_role=",".join(scope.roles),
         obj=case,
         before=before,
-        after={"state": case.state, "due_date": case.due_date, "version": case.version},
+        after={
+            "state": case.state,
+            "due_date": case.due_date,
+            "version": case.version,
+            "office": case.office_id,
+        },
         reason=event.reason,
         evidence=[{"kind": d.kind, "sha256": d.sha256, "number": d.number} for d in documents],
         stream=f"office:{case.office_id}",

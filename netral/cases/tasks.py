@@ -6,11 +6,11 @@ Runs periodically in the worker. Each reminder is stored once per case and state
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -41,20 +41,25 @@ def _holders(case: Case) -> set[int]:
 
 
 def _message(case: Case, kind: str) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
-        values = {
-            "number": case.number,
-            "state": State(case.state).label,
-            "date": case.due_date.isoformat() if case.due_date else "",
-        }
-        if kind == Reminder.Kind.DUE_SOON:
-            subject = _("Case %(number)s is due on %(date)s") % values
-        elif kind == Reminder.Kind.DUE_TODAY:
-            subject = _("Case %(number)s is due today") % values
-        else:
-            subject = _("Case %(number)s is overdue since %(date)s") % values
-        body = _("The case is “%(state)s”. Its deadline is %(date)s.") % values
+    """The reminder's subject and body, in the active language (each recipient's)."""
+    values = {
+        "number": case.number,
+        "state": State(case.state).label,
+        "date": case.due_date.isoformat() if case.due_date else "",
+        "office": case.office.name,
+    }
+    if kind == Reminder.Kind.DUE_SOON:
+        subject = _("Case %(number)s is due on %(date)s") % values
+    elif kind == Reminder.Kind.DUE_TODAY:
+        subject = _("Case %(number)s is due today") % values
+    else:
+        subject = _("Case %(number)s is overdue since %(date)s") % values
+    body = _("The case is “%(state)s”; the responsible office is %(office)s.") % values
     return subject, body
+
+
+def _renderer(case: Case, kind: str) -> Callable[[], tuple[str, str]]:
+    return lambda: _message(case, kind)
 
 
 def watch(today: date | None = None) -> dict[str, int]:
@@ -69,10 +74,9 @@ def watch(today: date | None = None) -> dict[str, int]:
     overdue = open_cases.filter(due_date__lt=today).select_related("office")
     for case in overdue.iterator(chunk_size=500):
         if _claim(case, Reminder.Kind.ESCALATED):
-            subject, body = _message(case, Reminder.Kind.ESCALATED)
             users = supervisors(case) | _holders(case)
             key = f"case:{case.pk}:{case.state_event}:escalated"
-            notify(users=users, key=key, subject=subject, body=body, url=case_url(case))
+            notify(users=users, key=key, url=case_url(case), render=_renderer(case, "escalated"))
             counts[Reminder.Kind.ESCALATED] += 1
     upcoming = open_cases.filter(
         due_date__gte=today, due_date__lte=today + timedelta(days=LOOKAHEAD_DAYS)
@@ -90,9 +94,8 @@ def watch(today: date | None = None) -> dict[str, int]:
                 continue
             kind = Reminder.Kind.DUE_SOON
         if _claim(case, kind):
-            subject, body = _message(case, kind)
             key = f"case:{case.pk}:{case.state_event}:{kind}"
-            notify(users=_holders(case), key=key, subject=subject, body=body, url=case_url(case))
+            notify(users=_holders(case), key=key, url=case_url(case), render=_renderer(case, kind))
             counts[kind] += 1
     return counts
 

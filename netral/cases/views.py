@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from netral.cases import workflow
+from netral.cases.effects import suggestion_detail
 from netral.cases.forms import TransitionForm
 from netral.cases.models import Case, CaseDocument, CaseReport, Holder, State
 from netral.cases.queries import (
@@ -234,6 +235,14 @@ def _labelled(events: Any) -> list[Any]:
     return rows
 
 
+def study_of(case: Case) -> dict[str, Any] | None:
+    """Bawaslu's study as forwarded: its findings (the forwarding step's summary)."""
+    event = case.events.filter(transition="forward").order_by("-seq").first()
+    if event is None:
+        return None
+    return {"summary": event.inputs.get("summary", ""), "on": event.effective_on}
+
+
 def _detail(
     request: HttpRequest,
     case: Case,
@@ -244,11 +253,17 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     forms = []
+    advice = None
     for transition in available(case, scope):
         if bound is not None and bound.transition.name == transition.name:
             forms.append(bound)
+        elif transition.name == "recommend":
+            advice = suggestion_detail(case, timezone.localdate())
+            forms.append(TransitionForm(transition, case, suggested=advice))
         else:
             forms.append(TransitionForm(transition, case))
+    if advice is None and bound is not None and bound.transition.name == "recommend":
+        advice = suggestion_detail(case, timezone.localdate())
     if bound is not None and getattr(bound, "stale", False):
         forms.insert(0, bound)
     context = {
@@ -263,14 +278,21 @@ def _detail(
         "open_form": bound.transition.name if bound is not None else "",
         "error": error,
         "today": timezone.localdate(),
-        "can_see_reports": scope.can("intake.view"),
+        "can_see_reports": scope.can("intake.view")
+        or (scope.can("intake.review") and case.forwarded_on is not None),
+        "suggestion": advice,
+        "study": study_of(case),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from netral.cases.notifications import case_url
+    from netral.core.notify import mark_read
+
     case, scope = _case_for(request, pk)
+    mark_read(user=request.user, url=case_url(case))  # opened: its notifications are read
     return _detail(request, case, scope)
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 
 from netral.cases.models import CaseDocument, Holder, State
-from netral.intake.models import Progress
+from netral.intake.models import Progress, Report
 
 if TYPE_CHECKING:
     from netral.cases.models import Case
@@ -44,7 +44,8 @@ class StateInfo:
 
 
 STATES: dict[str, StateInfo] = {
-    State.REGISTERED: StateInfo(Holder.BAWASLU, Progress.STUDY, (STUDY,)),
+    # Registration itself is the report's "registered" status; the study is the next stage.
+    State.REGISTERED: StateInfo(Holder.BAWASLU, Report.Status.REGISTERED, (STUDY,)),
     State.UNDER_STUDY: StateInfo(Holder.BAWASLU, Progress.STUDY, (STUDY,)),
     State.STUDY_INFO_REQUESTED: StateInfo(Holder.BAWASLU, Progress.STUDY, (STUDY,)),
     State.NOT_VIOLATION: StateInfo(Holder.NONE, Progress.NO_VIOLATION, terminal=True),
@@ -56,8 +57,8 @@ STATES: dict[str, StateInfo] = {
     State.RECOMMENDATION_ISSUED: StateInfo(Holder.PPK, Progress.WITH_PPK, (REVIEW, STUDY)),
     State.RECEIVED_BY_PPK: StateInfo(Holder.PPK, Progress.WITH_PPK, (REVIEW, STUDY)),
     State.EXAMINATION: StateInfo(Holder.PPK, Progress.WITH_PPK, (REVIEW, STUDY)),
-    State.DECIDED: StateInfo(Holder.PPK, Progress.WITH_PPK, (REVIEW, STUDY)),
-    State.APPEALED: StateInfo(Holder.PPK, Progress.WITH_PPK, (REVIEW,)),
+    State.DECIDED: StateInfo(Holder.PPK, Progress.DECIDED, (REVIEW, STUDY)),
+    State.APPEALED: StateInfo(Holder.PPK, Progress.DECIDED, (REVIEW,)),
     State.FOLLOW_UP_REPORTED: StateInfo(Holder.REVIEWER, Progress.FOLLOW_UP, (REVIEW,)),
     State.CLOSED: StateInfo(Holder.NONE, Progress.CLOSED, terminal=True),
 }
@@ -79,7 +80,8 @@ PPK_VISIBLE_STATES = [
 @dataclass(frozen=True)
 class Input:
     """One input of a transition. ``kind``: text, date, dates, choice, sanction, provisions,
-    violation_types. Dates may not lie in the future."""
+    violation_types, office (another Bawaslu office, by code). Dates may not lie in the
+    future."""
 
     name: str
     label: Any
@@ -115,6 +117,8 @@ class Transition:
     guards: tuple[Callable[[Case, date], Any], ...] = ()
     # Shown to the reporter on the receipt: the input that holds the public reason, if any.
     public_reason: str | None = None
+    # The public stage this step reaches when it differs from its target state's.
+    public_stage: str | None = None
     danger: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -190,6 +194,24 @@ TRANSITIONS: dict[str, Transition] = {
                     help=_(
                         "Matches the reported person, or adds another civil servant of the "
                         "same agency to the case."
+                    ),
+                ),
+            ),
+        ),
+        Transition(
+            "transfer",
+            _("Pass to another Bawaslu office"),
+            (State.REGISTERED, State.UNDER_STUDY, State.STUDY_INFO_REQUESTED),
+            None,
+            STUDY,
+            inputs=(
+                Input("office", _("Receiving Bawaslu office"), kind="office"),
+                Input(
+                    "reason",
+                    _("Reason"),
+                    help=_(
+                        "The receiving office is told; the reporter's receipt and the deadline "
+                        "stay as they are."
                     ),
                 ),
             ),
@@ -278,6 +300,7 @@ TRANSITIONS: dict[str, Transition] = {
             inputs=(Input("reason", _("Reason (shown to the reporter)")),),
             deadline=NONE,
             public_reason="reason",
+            public_stage=Progress.NOT_PROVEN,
             danger=True,
         ),
         Transition(

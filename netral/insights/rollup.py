@@ -143,6 +143,10 @@ def recounted_today() -> bool:
 
 
 def case_changed(sender: Any, instance: Case, **kwargs: Any) -> None:
-    """``post_save``/``post_delete`` of a case: recount its partition once the change commits."""
-    partition = (instance.election_id, instance.regency_code)
-    transaction.on_commit(lambda: refresh([partition]))
+    """``post_save``/``post_delete`` of a case: recount its partition once the change commits
+    (and the one it left, when it was passed to an office of another regency/city)."""
+    partitions = [(instance.election_id, instance.regency_code)]
+    moved_from = getattr(instance, "moved_from_regency", None)
+    if moved_from is not None and moved_from != instance.regency_code:
+        partitions.append((instance.election_id, moved_from))
+    transaction.on_commit(lambda: refresh(partitions))

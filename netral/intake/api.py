@@ -21,14 +21,16 @@ from netral.core.scope import request_scope
 from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
 from netral.intake.forms import NOT_SURE, ReportForm
 from netral.intake.models import Evidence
-from netral.intake.queries import public_history, visible_reports
+from netral.intake.queries import visible_reports
 from netral.intake.services import (
+    TransferRefused,
     ask_reporter,
     merge_report,
     reject_report,
     report_for_receipt,
     request_completion,
     submit_report,
+    transfer_report,
 )
 
 router = Router(tags=["reports"])
@@ -79,7 +81,10 @@ def upload_evidence(request: HttpRequest, file: File[UploadedFile]) -> Any:
 class AccusedIn(Schema):
     name: str
     nip: str = ""
+    # The agency as the reporter knows it (recognised when it names a registry agency) ...
     agency: str = ""
+    # ... or its registry code (``GET /api/v1/registry/agencies-suggest?q=``).
+    agency_code: str = ""
     position: str = ""
 
 
@@ -97,7 +102,7 @@ class ReportIn(Schema):
     accused: AccusedIn
     act_date: date
     act_place: str = ""
-    act_region: str
+    act_region: str  # a province, regency/city or district code (Kemendagri)
     learned_date: date
     description: str
     links: list[str] = []
@@ -137,6 +142,7 @@ _FIELD_NAMES = {
     "accused_name": "accused.name",
     "accused_nip": "accused.nip",
     "accused_agency_text": "accused.agency",
+    "accused_agency": "accused.agency_code",
     "accused_position": "accused.position",
     "reporter_name": "reporter.name",
     "reporter_nik": "reporter.nik",
@@ -182,6 +188,7 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Any:
             "accused_name": payload.accused.name,
             "accused_nip": payload.accused.nip,
             "accused_agency_text": payload.accused.agency,
+            "accused_agency": payload.accused.agency_code,
             "accused_position": payload.accused.position,
             "act_region": payload.act_region,
             "act_place": payload.act_place,
@@ -236,6 +243,8 @@ class HistoryEventOut(Schema):
     status: str
     label: str
     note: str
+    level: str = ""
+    level_label: str = ""
 
 
 class MessageOut(Schema):
@@ -246,34 +255,59 @@ class MessageOut(Schema):
 
 class StatusOut(Schema):
     status: str
+    # The latest public stage (what the page's header says) and whether replies are closed.
+    stage: str
+    stage_label: str
+    closed: bool
+    time_zone: str
     history: list[HistoryEventOut]
     messages: list[MessageOut]
 
 
 @router.post("/status", response={200: StatusOut, 404: ErrorOut, 429: ErrorOut}, auth=None)
 def report_status(request: HttpRequest, payload: StatusIn) -> Any:
-    """The public-safe history of a report; a wrong secret answers like an unknown code."""
+    """Where the report stands, as the status page says it: each public stage once, in order,
+    times in the responsible office's zone (ISO 8601 with its offset); a wrong secret
+    answers like an unknown code. The code may be given in lower case and without dashes."""
+    from django.utils import timezone as tz
+
+    from netral.intake.queries import is_final, office_zone, public_stages
+    from netral.regions.queries import zone_abbreviation
+
     limited = over_limit(request, "NETRAL_RATE_RECEIPTS", "intake.receipt")
     if limited is not None:
         return limited
     report = report_for_receipt(payload.receipt_code, payload.secret)
     if report is None:
         raise HttpError(404, _("No report matches this code and secret."))
+    zone = office_zone(report)
+    stages = public_stages(report)
+    current = stages[-1] if stages else None
     return Status(
         200,
         {
             "status": report.status,
+            "stage": current.status if current else "",
+            "stage_label": current.label if current else "",
+            "closed": is_final(stages),
+            "time_zone": zone_abbreviation(zone),
             "history": [
                 {
-                    "at": e.created_at.isoformat(),
-                    "status": e.status,
-                    "label": e.label,
-                    "note": e.note,
+                    "at": tz.localtime(s.at, zone).isoformat(),
+                    "status": s.status,
+                    "label": s.label,
+                    "note": s.note,
+                    "level": s.level,
+                    "level_label": s.level_label,
                 }
-                for e in public_history(report)
+                for s in stages
             ],
             "messages": [
-                {"at": m.created_at.isoformat(), "sender": m.sender, "body": m.body}
+                {
+                    "at": tz.localtime(m.created_at, zone).isoformat(),
+                    "sender": m.sender,
+                    "body": m.body,
+                }
                 for m in report.messages.all()
             ],
         },
@@ -378,4 +412,29 @@ def merge(request: HttpRequest, code: str, payload: MergeIn) -> Any:
     if into is None or into.pk == report.pk:
         raise InvalidInput("into", _("No other report with this code in your jurisdiction."))
     merge_report(report=report, into=into, officer=request.user)
+    return {"receipt_code": report.receipt_code, "status": report.status}
+
+
+class TransferIn(Schema):
+    office: str = Field(..., min_length=1, max_length=40)
+    reason: str = Field(..., min_length=1, max_length=3000)
+
+
+@router.post(
+    "/{code}/transfer", response={200: DoneOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def transfer(request: HttpRequest, code: str, payload: TransferIn) -> Any:
+    """Pass a report not yet registered to another Bawaslu office, with a reason (audited; the
+    receiving office is notified; the receipt stays as it is). A registered report moves with
+    its case (``POST /api/v1/cases/{id}/transitions/transfer``)."""
+    from netral.registry.models import Office
+
+    report = _officer_report(request, code)
+    office = Office.objects.filter(code=payload.office).first()
+    if office is None:
+        raise InvalidInput("office", _("Choose a Bawaslu office from the list."))
+    try:
+        transfer_report(report=report, office=office, officer=request.user, reason=payload.reason)
+    except TransferRefused as exc:
+        raise InvalidInput(exc.field, str(exc)) from None
     return {"receipt_code": report.receipt_code, "status": report.status}

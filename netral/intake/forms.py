@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from netral.core.forms import DateField
-from netral.regions.queries import provinces
+from netral.regions.queries import districts_of, provinces, regencies_by_province
 from netral.rules.queries import (
     election_by_slug,
     elections,
@@ -99,8 +99,62 @@ def _election_choices() -> list[tuple[str, Any]]:
     return [("", _("Not sure")), *((e.slug, str(e)) for e in elections())]
 
 
-def _province_choices() -> list[tuple[str, Any]]:
-    return [("", _("Choose…")), *provinces()]
+def _regency_choices() -> list[tuple[str, Any]]:
+    # "Kab." as on every signboard: the public page stays light on a cheap phone.
+    return [
+        ("", _("Choose…")),
+        *(
+            (province, [(code, name.replace("Kabupaten ", "Kab. ", 1)) for code, name in rows])
+            for province, rows in regencies_by_province()
+        ),
+    ]
+
+
+class RegionChoiceField(forms.ChoiceField):
+    """A regency or city from the grouped list; a province or a district code is accepted too
+    (the API names the place at any level, and a form may send the district's regency)."""
+
+    def valid_value(self, value: Any) -> bool:
+        from netral.regions.queries import region_exists
+
+        code = str(value)
+        if len(code) == 2:
+            return code in dict(provinces())
+        if len(code) == 5:
+            return any(code == c for _p, rows in regencies_by_province() for c, _n in rows)
+        return len(code) == 8 and region_exists(code)
+
+
+class AgencyField(forms.CharField):
+    """An agency of the registry, by code (chosen from the suggestions or the list)."""
+
+    widget = forms.Select
+
+    def clean(self, value: Any) -> Any:
+        from netral.registry.models import Agency
+
+        code = str(super().clean(value) or "").strip()
+        if not code:
+            return None
+        agency = Agency.objects.filter(code=code).first()
+        if agency is None:
+            raise forms.ValidationError(_("Choose an agency from the list."))
+        return agency
+
+
+def agency_choices(region_code: str) -> list[tuple[str, str]]:
+    """The agencies a reporter may pick for a regency or city: its own government, the
+    province's, and the central agencies, each with its units' count left out (names only)."""
+    from django.db.models import Q
+
+    from netral.registry.models import Agency
+
+    if not region_code:
+        return []
+    agencies = Agency.objects.filter(
+        Q(region_id=region_code) | Q(region_id=region_code[:2]) | Q(region__isnull=True)
+    ).order_by("region_id", "name")
+    return [(a.code, a.name) for a in agencies[:200]]
 
 
 class ReportForm(forms.Form):
@@ -114,8 +168,13 @@ class ReportForm(forms.Form):
     )
     accused_name = forms.CharField(label=_("Name of the civil servant"), max_length=200)
     accused_agency_text = forms.CharField(
-        label=_("Agency or unit (OPD)"), max_length=200, required=False
+        label=_("Agency or unit (OPD)"),
+        max_length=200,
+        required=False,
+        help_text=_("Type a few letters and choose from the suggestions, or write it freely."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    accused_agency = AgencyField(label=_("Agency from the registry"), required=False)
     accused_position = forms.CharField(label=_("Position"), max_length=200, required=False)
     accused_nip = forms.CharField(
         label=_("NIP (if you know it)"),
@@ -123,7 +182,12 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    act_region = forms.ChoiceField(label=_("Province where it happened"), choices=_province_choices)
+    act_region = RegionChoiceField(
+        label=_("Regency/city where it happened"), choices=_regency_choices
+    )
+    act_district = forms.CharField(
+        label=_("District (kecamatan)"), required=False, max_length=13, widget=forms.Select
+    )
     act_place = forms.CharField(label=_("Place"), max_length=300, required=False)
     act_date = DateField(
         label=_("When did it happen?"), widget=forms.DateInput(attrs={"type": "date"})
@@ -170,6 +234,41 @@ class ReportForm(forms.Form):
     )
     submission_token = forms.CharField(widget=forms.HiddenInput)
     upload_token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        source = self.data if self.is_bound else self.initial
+        act_region = str(source.get("act_region") or "")[:13]
+        chosen = str(source.get("accused_agency") or "")[:40]
+
+        # Read only when the form is rendered: a submission validates without these lists.
+        def district_choices() -> list[tuple[str, Any]]:
+            districts = districts_of(act_region[:5]) if len(act_region) >= 5 else []
+            return [("", _("Not sure")), *districts]
+
+        def agency_list() -> list[tuple[str, Any]]:
+            agencies = agency_choices(act_region[:5])
+            if chosen and chosen not in {code for code, _name in agencies}:
+                from netral.registry.models import Agency
+
+                agency = Agency.objects.filter(code=chosen).first()
+                if agency is not None:
+                    agencies.insert(0, (agency.code, agency.name))
+            return [("", _("None of these")), *agencies]
+
+        self.fields["act_district"].widget.choices = district_choices
+        self.fields["accused_agency"].widget.choices = agency_list
+
+    def clean_act_district(self) -> str:
+        from netral.regions.queries import region_exists
+
+        district = str(self.cleaned_data.get("act_district") or "").strip()
+        region = str(self.data.get("act_region") or "")
+        if district and not (
+            district.startswith(region[:5] + ".") and len(district) == 8 and region_exists(district)
+        ):
+            raise forms.ValidationError(_("Choose a district of the chosen regency/city."))
+        return district
 
     def clean_accused_nip(self) -> str:
         nip = "".join(str(self.cleaned_data.get("accused_nip", "")).split())
@@ -227,19 +326,18 @@ class ReportForm(forms.Form):
 
     def report_fields(self) -> dict[str, Any]:
         """The valid form as ``Report`` fields (catalogue rows from the reference memo)."""
-        from netral.intake.services import agency_for_text
-
         data = self.cleaned_data
         code = data["violation_type"]
+        chosen = data.get("accused_agency")
         return {
             "violation_type": None if code == NOT_SURE else violation_type_by_code(code),
             "election": election_by_slug(data["election"]),
             "accused_name": data["accused_name"],
             "accused_nip": data["accused_nip"],
             "accused_agency_text": data["accused_agency_text"],
-            "accused_agency": agency_for_text(data["accused_agency_text"]),
+            "accused_agency": chosen,
             "accused_position": data["accused_position"],
-            "act_region_id": data["act_region"],
+            "act_region_id": data.get("act_district") or data["act_region"],
             "act_place": data["act_place"],
             "act_date": data["act_date"],
             "learned_date": data["learned_date"],

@@ -91,12 +91,28 @@ class Report(models.Model):
 class Progress(models.TextChoices):
     """What a reporter may learn of the case their report became: a stage, never more."""
 
+    ADOPTED = "adopted", _("Taken up as Bawaslu's own finding")
     STUDY = "studying", _("Being studied by Bawaslu")
     FORWARDED = "forwarded", _("Forwarded to the reviewing agency")
     WITH_PPK = "with_ppk", _("With the disciplining official (PPK)")
+    DECIDED = "decided", _("Decided by the disciplining official (PPK)")
     FOLLOW_UP = "follow_up", _("Follow-up reported by the PPK")
     NO_VIOLATION = "no_violation", _("Closed: no violation of ASN neutrality was found")
+    NOT_PROVEN = "not_proven", _("Closed: the violation was not proven")
+    SANCTIONED = "sanctioned", _("Closed: violation proven, sanction imposed")
     CLOSED = "closed", _("Closed")
+
+
+# The stages after which nothing more happens: the reporter can no longer reply.
+FINAL_STAGES = frozenset(
+    {
+        Progress.NO_VIOLATION,
+        Progress.NOT_PROVEN,
+        Progress.SANCTIONED,
+        Progress.CLOSED,
+        "rejected",
+    }
+)
 
 
 class ReportEvent(models.Model):
@@ -107,6 +123,8 @@ class ReportEvent(models.Model):
     status = models.CharField(max_length=20)
     public = models.BooleanField(default=True)
     note = models.TextField(blank=True)
+    # The level of the sanction imposed (a ``rules.Sanction.Level``), never its name.
+    level = models.CharField(max_length=12, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -120,6 +138,14 @@ class ReportEvent(models.Model):
             if self.status in choices.values:
                 return str(choices(self.status).label)
         return self.status
+
+    @property
+    def level_label(self) -> str:
+        from netral.rules.models import Sanction
+
+        if self.level in Sanction.Level.values:
+            return str(Sanction.Level(self.level).label)
+        return ""
 
 
 class ReportMessage(models.Model):

@@ -80,12 +80,31 @@ def bawaslu_office_for(region_code: str | None) -> Office | None:
 
 
 def route(report: Report) -> Office | None:
-    """The accused agency's region (central agencies: national), else the place of the act."""
+    """The accused agency's region (central agencies: national), else the place of the act
+    (its regency/city, else its province), else the national office."""
     if report.accused_agency_id is not None:
         agency = report.accused_agency
         assert agency is not None
         return bawaslu_office_for(agency.region_id)
     return bawaslu_office_for(report.act_region_id)
+
+
+def identify_agency(report: Report) -> str:
+    """Set the accused's agency by the routing order and say where it came from: the NIP's
+    agency (when the NIP is in the registry), the agency chosen from the registry, an agency
+    recognised in the typed name, or none (the place of the act decides)."""
+    if report.accused_nip and report.accused_id is None:
+        report.accused = CivilServant.objects.filter(nip=report.accused_nip).first()
+    if report.accused is not None:
+        report.accused_agency_id = report.accused.agency_id
+        return "nip"
+    if report.accused_agency_id is not None:
+        return "chosen"
+    recognised = agency_for_text(report.accused_agency_text)
+    if recognised is not None:
+        report.accused_agency = recognised
+        return "text"
+    return "act_region" if report.act_region_id else "national"
 
 
 def is_late(*, act_date: date, learned_date: date, election: Election | None) -> bool:
@@ -176,10 +195,7 @@ def _create_report(
     report.anonymous = not identity
     if identity:
         report.reporter_identity = crypto.encrypt(identity, bound_to=report.receipt_code)
-    if report.accused_nip and report.accused_id is None:
-        report.accused = CivilServant.objects.filter(nip=report.accused_nip).first()
-    if report.accused is not None and report.accused_agency_id is None:
-        report.accused_agency_id = report.accused.agency_id
+    routed_by = identify_agency(report)
     report.late = is_late(
         act_date=report.act_date, learned_date=report.learned_date, election=report.election
     )
@@ -210,6 +226,7 @@ def _create_report(
         after={
             "receipt_code": report.receipt_code,
             "office": report.office_id,
+            "routed_by": routed_by,
             "violation_type": report.violation_type_id,
             "anonymous": report.anonymous,
             "late": report.late,
@@ -220,9 +237,17 @@ def _create_report(
     return report
 
 
+def normalise_receipt_code(code: str) -> str:
+    """``ntr abcd1234``, ``NTRABCD1234`` or ``ntr-abcd-1234`` -> ``NTR-ABCD-1234``."""
+    compact = "".join(ch for ch in code.upper() if ch.isalnum())
+    if len(compact) == 11 and compact.startswith("NTR"):
+        return f"NTR-{compact[3:7]}-{compact[7:]}"
+    return code.strip().upper()
+
+
 def report_for_receipt(code: str, secret: str) -> Report | None:
     """The report of a receipt, or None; a wrong secret looks exactly like an unknown code."""
-    report = Report.objects.filter(receipt_code=code.strip().upper()).first()
+    report = Report.objects.filter(receipt_code=normalise_receipt_code(code)).first()
     expected = report.secret_digest if report is not None else "0" * 64
     valid = hmac.compare_digest(expected, secret_digest(secret))
     return report if report is not None and valid else None
@@ -243,8 +268,16 @@ def ask_reporter(*, report: Report, officer: Any, question: str) -> ReportMessag
     return message
 
 
+class ReportClosed(ValueError):
+    """The report is closed: the reporter can no longer reply or add evidence."""
+
+
 @transaction.atomic
 def reporter_reply(*, report: Report, body: str, upload_token: str = "") -> ReportMessage:
+    from netral.intake.queries import is_final, public_stages
+
+    if is_final(public_stages(report)):
+        raise ReportClosed(report.receipt_code)
     message = ReportMessage.objects.create(
         report=report, sender=ReportMessage.Sender.REPORTER, body=body
     )
@@ -336,9 +369,12 @@ _AGENCY_LOOKUPS = 10_000
 
 
 def agency_for_text(text: str) -> Agency | None:
-    """The registry agency whose name the reporter typed, if it matches exactly (ignoring
-    case). Answers are memoised with the reference data: the same names come back often."""
-    key = text.strip()
+    """The registry agency recognised in what the reporter typed (``registry.matching``:
+    case, punctuation, abbreviations, a unit's name and word order do not matter). Answers
+    are memoised with the reference data: the same names come back often."""
+    from netral.registry.matching import recognise_agency
+
+    key = " ".join(text.split())
     if not key:
         return None
     found: dict[str, Agency | None] = reference.memo("intake.agency_for_text", dict)
@@ -346,7 +382,7 @@ def agency_for_text(text: str) -> Agency | None:
     if folded not in found:
         if len(found) >= _AGENCY_LOOKUPS:
             found.clear()
-        found[folded] = Agency.objects.filter(name__iexact=key).first()
+        found[folded] = recognise_agency(key)
     return found[folded]
 
 
@@ -394,8 +430,12 @@ def reject_report(*, report: Report, officer: Any, reason: str) -> None:
 @transaction.atomic
 def adopt_as_finding(*, report: Report, officer: Any, reason: str) -> None:
     """An anonymous tip or a late report becomes Bawaslu's own finding (initial information)."""
+    from netral.intake.models import Progress
+
     report.kind = Report.Kind.FINDING
     report.save(update_fields=["kind", "updated_at"])
+    # The reason was written for the reporter ("the reporter sees it"): it reaches them.
+    ReportEvent.objects.create(report=report, status=Progress.ADOPTED, public=True, note=reason)
     audit.record(
         action="intake.adopt_as_finding",
         actor=officer,
@@ -412,10 +452,14 @@ def mark_registered(*, report: Report, officer: Any, case_number: str) -> None:
     set_status(report=report, status=Report.Status.REGISTERED, actor=officer, note=case_number)
 
 
-def record_progress(*, report: Report, progress: str, note: str = "") -> ReportEvent:
+def record_progress(
+    *, report: Report, progress: str, note: str = "", level: str = ""
+) -> ReportEvent:
     """Called by the case service: the reporter sees the stage the case reached (and, when
-    it closes without a violation, the public reason)."""
-    return ReportEvent.objects.create(report=report, status=progress, public=True, note=note)
+    it closes without a violation, the public reason; with a sanction, its level)."""
+    return ReportEvent.objects.create(
+        report=report, status=progress, public=True, note=note, level=level
+    )
 
 
 @transaction.atomic
@@ -454,3 +498,94 @@ def likely_duplicates(report: Report, window_days: int = 14) -> list[Report]:
     if urls:
         condition |= Q(links__url__in=urls)
     return list(others.filter(condition).distinct().order_by("created_at")[:20])
+
+
+class TransferRefused(ValueError):
+    """Why a report may not be passed to that office (a message for the officer), and the
+    input at fault."""
+
+    def __init__(self, message: str, field: str = "office") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def bawaslu_offices_for_transfer(current: Office | None) -> list[Office]:
+    """The Bawaslu offices a report or case may be passed to (every one but its own)."""
+    offices = Office.objects.filter(kind=Office.Kind.BAWASLU).select_related("region")
+    if current is not None:
+        offices = offices.exclude(pk=current.pk)
+    return list(offices.order_by("region_id", "name"))
+
+
+@transaction.atomic
+def transfer_report(*, report: Report, office: Office, officer: Any, reason: str) -> Report:
+    """Pass a report not yet registered to another Bawaslu office, with a reason.
+
+    Audited in the stream of the office that gives it up; the receiving office's members are
+    notified; the reporter's receipt (code, secret, history) stays as it is."""
+    from django.utils.translation import gettext as _
+
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if not reason.strip():
+        raise TransferRefused(_("State why the report goes to another office."), "reason")
+    if report.status not in (Report.Status.RECEIVED, Report.Status.INCOMPLETE):
+        raise TransferRefused(
+            _(
+                "Only a report not yet decided can be passed on; a registered one moves "
+                "with its case."
+            )
+        )
+    if office.kind != Office.Kind.BAWASLU or office.pk == report.office_id:
+        raise TransferRefused(_("Choose another Bawaslu office."))
+    before = {"office": report.office_id, "region": report.region_id}
+    stream = stream_for(report)
+    report.office = office
+    report.region_id = office.region_id
+    report.save(update_fields=["office", "region", "updated_at"])
+    audit.record(
+        action="intake.transfer",
+        actor=officer,
+        obj=report,
+        before=before,
+        after={"office": office.pk, "region": office.region_id},
+        reason=reason,
+        stream=stream,
+    )
+    transaction.on_commit(lambda: announce_transfer(report.pk, office.pk, reason))
+    return report
+
+
+def announce_transfer(report_id: int, office_id: int, reason: str) -> int:
+    """Tell the members of the receiving office that a report was passed to them."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from netral.accounts.models import Membership
+    from netral.core.notify import notify
+
+    report = Report.objects.get(pk=report_id)
+    users = set(
+        Membership.objects.filter(
+            office_id=office_id, is_active=True, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+    def render() -> tuple[str, str]:
+        subject = _("Report %(code)s was passed to your office") % {"code": report.receipt_code}
+        body = _("Reason: %(reason)s") % {"reason": reason[:300]}
+        return subject, body
+
+    return notify(
+        users=users,
+        key=f"report:{report_id}:transfer:{office_id}:{report.updated_at:%Y%m%d%H%M%S%f}",
+        url=reverse("reports:detail", args=[report.receipt_code]),
+        render=render,
+    )
+
+
+def follow_case_office(*, report_ids: list[int], office: Office) -> int:
+    """Called by the case service when a case goes to another office: its reports follow (the
+    case's audit entry records the move)."""
+    return Report.objects.filter(pk__in=report_ids).update(
+        office=office, region_id=office.region_id, updated_at=timezone.now()
+    )

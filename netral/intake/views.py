@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,18 +25,31 @@ from netral.core.scope import request_scope, require
 from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
 from netral.intake.forms import FindingForm, ReceiptForm, ReplyForm, ReportForm
 from netral.intake.models import Evidence, Report, ReportMessage
-from netral.intake.queries import public_history, visible_reports
+from netral.intake.queries import (
+    is_final,
+    local_time,
+    office_zone,
+    public_stages,
+    readable_reports,
+    visible_reports,
+)
 from netral.intake.services import (
+    TransferRefused,
     already_submitted,
     ask_reporter,
+    bawaslu_offices_for_transfer,
     identity_warnings,
     masked_identity,
+    normalise_receipt_code,
     report_for_receipt,
     reporter_reply,
     reveal_identity,
     stream_for,
     submit_report,
+    transfer_report,
 )
+from netral.regions.queries import zone_abbreviation
+from netral.registry.models import Office
 
 
 def _token() -> str:
@@ -98,6 +115,8 @@ def report_form(request: HttpRequest) -> HttpResponse:
     if limited is not None:
         return limited
     form, key, upload_token = _bound_form(request, ReportForm, "form")
+    if request.POST.get("refresh"):
+        return _refreshed(request, form, ReportForm, upload_token)
     if form.is_valid() and not form.has_error("attachments"):
         result = submit_report(
             fields=form.report_fields(),
@@ -114,11 +133,40 @@ def report_form(request: HttpRequest) -> HttpResponse:
                 "secret": result.secret,
                 "repeat": not result.created,
                 "warnings": form.warnings(),
+                **_receipt_context(result.report),
             },
         )
         add_never_cache_headers(response)  # the receipt holds the secret: never stored
         return response
     return _form_page(request, form, _pending(upload_token), 422)
+
+
+def _refreshed(
+    request: HttpRequest, bound: ReportForm, form_class: type[ReportForm], upload_token: str
+) -> HttpResponse:
+    """Without JavaScript: the same form again, every value kept (files as pending), with the
+    agencies and districts of the regencies/cities just chosen; nothing is checked yet."""
+    values = {key: bound.data.get(key) for key in bound.data if key != "attachments"}
+    form = form_class(initial=values)
+    if form_class is ReportForm:
+        return _form_page(request, form, _pending(upload_token), 200)
+    context = {"form": form, "pending": _pending(upload_token)}
+    return render(request, "intake/finding_form.html", context)
+
+
+def status_url(code: str = "") -> str:
+    """The full public address of the status page (``NETRAL_SITE_URL``), with the code."""
+    url = f"{settings.NETRAL_SITE_URL}{reverse('intake:status')}"
+    return f"{url}?{urlencode({'kode': code})}" if code else url
+
+
+def _receipt_context(report: Report) -> dict[str, Any]:
+    zone = office_zone(report)
+    return {
+        "submitted": local_time(report.created_at, zone),
+        "status_url": status_url(report.receipt_code),
+        "office": report.office,
+    }
 
 
 @never_cache
@@ -131,13 +179,16 @@ def receipt_download(request: HttpRequest) -> HttpResponse:
     report = report_for_receipt(form.cleaned_data["receipt_code"], form.cleaned_data["secret"])
     if report is None:
         raise Http404
+    facts = _receipt_context(report)
     text = "\n".join(
         [
             _("Netral report receipt"),
             f"{_('Receipt code')}: {report.receipt_code}",
             f"{_('Secret')}: {form.cleaned_data['secret']}",
-            f"{_('Submitted')}: {report.created_at:%Y-%m-%d %H:%M} UTC",
-            _("Follow your report at /lapor/status/ with the code and the secret."),
+            f"{_('Submitted')}: {facts['submitted']}",
+            f"{_('Responsible office')}: {facts['office'] or '-'}",
+            _("Follow your report at %(url)s with the code and the secret.")
+            % {"url": facts["status_url"]},
             _("Keep the secret safe: anyone with it can read the report's status."),
             "",
         ]
@@ -151,9 +202,13 @@ def receipt_download(request: HttpRequest) -> HttpResponse:
 @rate_limited("NETRAL_RATE_RECEIPTS", "intake.receipt")
 @require_http_methods(["GET", "POST"])
 def receipt_status(request: HttpRequest) -> HttpResponse:
-    """The reporter's view through the receipt: history, questions, answers, more evidence."""
+    """The reporter's view through the receipt: where the report stands (the latest public
+    stage), each stage once with its time in the office's zone, the outcome in plain words,
+    questions and answers; more evidence while the report is open."""
     if request.method == "GET":
-        return render(request, "intake/status.html", {"form": ReceiptForm()})
+        code = normalise_receipt_code(str(request.GET.get("kode", ""))[:20])
+        initial = {"receipt_code": code} if code else {}
+        return render(request, "intake/status.html", {"form": ReceiptForm(initial=initial)})
     replying = "body" in request.POST
     form: ReceiptForm = (
         ReplyForm(request.POST, request.FILES) if replying else ReceiptForm(request.POST)
@@ -165,24 +220,36 @@ def receipt_status(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.add_error(None, _("No report matches this code and secret. Check both and try again."))
         return render(request, "intake/status.html", {"form": form}, status=404)
+    code = report.receipt_code
+    stages = public_stages(report)
+    closed = is_final(stages)
     reply_form: ReceiptForm = ReplyForm(
         initial={"receipt_code": code, "secret": secret, "upload_token": _token()}
     )
-    if replying:
+    status = 200
+    if replying and closed:
+        messages.error(request, _("This report is closed: it takes no more answers or evidence."))
+        status = 409
+    elif replying:
         upload_token = str(request.POST.get("upload_token", ""))[:40] or _token()
         _store_files(form, request.FILES.getlist("attachments"), upload_token)
         if form.is_valid() and not form.has_error("attachments"):
             reporter_reply(report=report, body=form.cleaned_data["body"], upload_token=upload_token)
         else:
             reply_form = form
+    zone = office_zone(report)
     context = {
         "form": ReceiptForm(initial={"receipt_code": code, "secret": secret}),
         "report": report,
-        "history": public_history(report),
-        "messages_": report.messages.all(),
+        "stages": stages,
+        "current": stages[-1] if stages else None,
+        "closed": closed,
+        "zone": zone_abbreviation(zone),
+        "messages_": [(m, local_time(m.created_at, zone)) for m in report.messages.all()],
         "reply_form": reply_form,
+        "status_url": status_url(code),
     }
-    return render(request, "intake/status.html", context)
+    return render(request, "intake/status.html", context, status=status)
 
 
 # --- Officers -------------------------------------------------------------------------------
@@ -217,20 +284,60 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, code: str) -> Report:
-    require(request, "intake.view")
-    return get_object_or_404(visible_reports(request_scope(request)), receipt_code=code)
+    """The report, when the user may open it: Bawaslu in its jurisdiction (``intake.view``),
+    or the reviewing agency once its case is forwarded (``intake.review``; each opening of the
+    report or a file is audited, the sealed original's as for Bawaslu)."""
+    scope = request_scope(request)
+    if not (scope.can("intake.view") or scope.can("intake.review")):
+        raise PermissionDenied
+    report = get_object_or_404(readable_reports(scope), receipt_code=code)
+    if not scope.can("intake.view"):
+        audit.record(
+            action="intake.review.open",
+            actor=request.user,
+            actor_role=",".join(scope.roles),
+            obj=report,
+            after={"path": request.path},
+            stream=stream_for(report),
+        )
+    return report
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HttpRequest, code: str) -> HttpResponse:
+    from netral.core.notify import mark_read
+
     report = _visible(request, code)
     scope = request_scope(request)
+    if request.method == "GET":
+        mark_read(user=request.user, url=request.path)
     revealed: dict[str, str] | None = None
-    error = ""
+    error = transfer_error = ""
+    transfer_office = transfer_reason = ""
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "ask":
+        if action == "transfer":
+            require(request, "intake.manage")
+            transfer_office = str(request.POST.get("office", ""))[:40]
+            transfer_reason = str(request.POST.get("reason", "")).strip()[:3000]
+            office = Office.objects.filter(code=transfer_office).first()
+            try:
+                if office is None:
+                    raise TransferRefused(_("Choose a Bawaslu office from the list."))
+                transfer_report(
+                    report=report, office=office, officer=request.user, reason=transfer_reason
+                )
+            except TransferRefused as exc:
+                transfer_error = str(exc)
+            else:
+                messages.success(
+                    request, _("The report is passed to %(office)s.") % {"office": office}
+                )
+                if visible_reports(scope).filter(pk=report.pk).exists():
+                    return redirect("reports:detail", code=report.receipt_code)
+                return redirect("reports:list")
+        elif action == "ask":
             require(request, "intake.manage")
             question = str(request.POST.get("question", "")).strip()
             if question:
@@ -248,11 +355,18 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
                 error = _("State why you need the reporter's identity.")
     context = {
         "report": report,
-        "identity": masked_identity(report),
+        # The reviewing agency reads the file, never anything of the reporter's identity.
+        "identity": masked_identity(report) if scope.can("intake.view") else {},
         "identity_warnings": identity_warnings(report),
         "revealed": revealed,
         "can_reveal": scope.can("intake.reveal") and bool(report.reporter_identity),
         "can_ask": scope.can("intake.manage"),
+        "can_transfer": scope.can("intake.manage")
+        and report.status in (Report.Status.RECEIVED, Report.Status.INCOMPLETE),
+        "offices": bawaslu_offices_for_transfer(report.office),
+        "transfer_error": transfer_error,
+        "transfer_office": transfer_office,
+        "transfer_reason": transfer_reason,
         "error": error,
         "history": report.events.all(),
         "messages_": report.messages.select_related("author"),
@@ -296,6 +410,8 @@ def finding_form(request: HttpRequest) -> HttpResponse:
         blank = FindingForm(initial={"submission_token": _token(), "upload_token": _token()})
         return render(request, "intake/finding_form.html", {"form": blank, "pending": []})
     form, key, upload_token = _bound_form(request, FindingForm, "finding")
+    if request.POST.get("refresh"):
+        return _refreshed(request, form, FindingForm, upload_token)
     if form.is_valid() and not form.has_error("attachments"):
         fields = {**form.report_fields(), "kind": Report.Kind.FINDING}
         result = submit_report(

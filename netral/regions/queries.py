@@ -46,3 +46,33 @@ def zone_of(region_code: str | None) -> ZoneInfo:
 def zone_abbreviation(zone: ZoneInfo) -> str:
     """WIB, WITA or WIT, as Indonesians name their zones (the key itself for any other zone)."""
     return _ZONE_ABBREVIATIONS.get(zone.key, zone.key)
+
+
+def regencies_by_province() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Regencies and cities grouped under their province, both by name (for a grouped choice;
+    reference data: memoised per process)."""
+
+    def load() -> list[tuple[str, list[tuple[str, str]]]]:
+        names = dict(provinces())
+        groups: dict[str, list[tuple[str, str]]] = {}
+        rows = Region.objects.filter(level=Region.Level.REGENCY_CITY).order_by("name")
+        for code, name in rows.values_list("code", "name"):
+            groups.setdefault(code[:2], []).append((code, name))
+        return [(names.get(p, p), groups[p]) for p in sorted(groups, key=lambda p: names.get(p, p))]
+
+    return reference.memo("regions.regencies_by_province", load)
+
+
+def districts_of(regency_code: str) -> list[tuple[str, str]]:
+    """(code, name) of the districts of a regency or city, by name."""
+    if not regency_code or len(regency_code) != 5:
+        return []
+    return list(
+        Region.objects.filter(parent_id=regency_code, level=Region.Level.DISTRICT)
+        .order_by("name")
+        .values_list("code", "name")
+    )
+
+
+def region_exists(code: str) -> bool:
+    return bool(code) and Region.objects.filter(code=code).exists()

@@ -128,12 +128,14 @@ def get_agency_ppk(request: HttpRequest, code: str, on: date | None = None) -> P
 class AgencySuggestion(Schema):
     code: str
     name: str
+    unit: str = ""
+    region: str = ""
 
 
 @router.get("/agencies-suggest", response=list[AgencySuggestion], auth=None)
 def suggest_agencies(request: HttpRequest, q: str = "") -> Any:
-    """Public: up to 10 agency names containing ``q`` (institutions only, never persons)."""
-    text = " ".join(q.split())[:60]
-    if len(text) < 2:
-        return []
-    return list(Agency.objects.filter(name__icontains=text).order_by("name")[:10])
+    """Public: up to 10 agencies, or units (OPD) with their agency, whose names hold every word
+    of ``q``, each with its region (institutions only, never persons)."""
+    from netral.registry.queries import agency_suggestions
+
+    return agency_suggestions(q)

@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from netral.core.scope import Scope
-from netral.registry.models import Agency, CivilServant, PPKAppointment
+from netral.registry.models import Agency, CivilServant, PPKAppointment, Unit
 
 
 def visible_civil_servants(scope: Scope) -> QuerySet[CivilServant]:
@@ -42,3 +42,41 @@ def ppk_on(agency_id: int, day: date) -> PPKAppointment | None:
         .order_by("-acting_kind", "-valid_from")
         .first()
     )
+
+
+def agency_suggestions(query: str, limit: int = 10) -> list[dict[str, str]]:
+    """Agencies, then units (OPD) with their agency, whose names hold every word of ``query``
+    (a unit matches on its own name and its agency's together), each with its region's name."""
+    from netral.registry.matching import words
+
+    typed = [w for w in words(" ".join(query.split())[:60]) if len(w) >= 2]
+    if not typed:
+        return []
+    agency_match = Q()
+    unit_match = Q()
+    for word in typed:
+        agency_match &= Q(name__icontains=word)
+        unit_match &= Q(name__icontains=word) | Q(agency__name__icontains=word)
+    agencies = list(
+        Agency.objects.filter(agency_match).select_related("region").order_by("name")[:limit]
+    )
+    items = [
+        {"code": a.code, "name": a.name, "unit": "", "region": a.region.name if a.region else ""}
+        for a in agencies
+    ]
+    if len(items) < limit:
+        units = (
+            Unit.objects.filter(unit_match, is_active=True)
+            .select_related("agency__region")
+            .order_by("name", "agency__name")[: limit - len(items)]
+        )
+        items += [
+            {
+                "code": u.agency.code,
+                "name": u.agency.name,
+                "unit": u.name,
+                "region": u.agency.region.name if u.agency.region else "",
+            }
+            for u in units
+        ]
+    return items

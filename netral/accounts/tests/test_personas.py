@@ -147,3 +147,49 @@ def test_nobody_can_revoke_another_users_token(personas, as_user):
 
 def test_agency_in_scope_exists():
     assert Agency.objects.count() == 4
+
+
+def test_a_report_is_read_by_its_office_and_by_the_reviewers_only_once_forwarded(
+    client, form_data, as_user
+):
+    """Every persona against one Kukar report, before and after its case is forwarded: only
+    the Kukar chain (and, once forwarded, the reviewing analysts) may open it."""
+    from netral.cases.models import Case
+    from netral.cases.tests.test_registration import ALL, _identified
+    from netral.intake.models import ReportEvent
+    from netral.intake.tests.test_reporting import _receipt
+
+    code, _ = _receipt(client.post("/lapor/", _identified(form_data)).content.decode())
+    as_user("bawaslu.kukar").post(f"/laporan/{code}/registrasi/", {"action": "register", **ALL})
+    readers = {
+        "bawaslu.kukar",
+        "bawaslu.kaltim",
+        "bawaslu.ri",
+        "kustodian.kukar",
+        "auditor.kaltim",
+        "admin",
+    }
+
+    def who_reads() -> set[str]:
+        opened = set()
+        for username in (
+            "bawaslu.kukar",
+            "bawaslu.kaltim",
+            "bawaslu.ri",
+            "bawaslu.kalteng",
+            "bawaslu.sukamara",
+            "kustodian.kukar",
+            "auditor.kaltim",
+            "analis.bkn",
+            "bkpsdm.kukar",
+            "ppk.kukar",
+            "admin",
+        ):
+            if as_user(username).get(f"/laporan/{code}/").status_code == 200:
+                opened.add(username)
+        return opened
+
+    assert who_reads() == readers
+    # The case is forwarded (its public stage reaches the report): the analysts read it too.
+    ReportEvent.objects.create(report=Case.objects.get().sources.get().report, status="forwarded")
+    assert who_reads() == readers | {"analis.bkn"}

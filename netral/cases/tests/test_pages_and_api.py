@@ -49,7 +49,7 @@ def test_api_transitions_answer_403_409_and_422_as_the_contract_says(case_factor
     case = case_factory()
     officer = as_user("bawaslu.kukar")
     names = [t["name"] for t in officer.get(f"/api/v1/cases/{case.pk}/transitions").json()]
-    assert names == ["start_study", "identify_accused"]
+    assert names == ["start_study", "identify_accused", "transfer"]
     assert as_user("analis.bkn").get(f"/api/v1/cases/{case.pk}/transitions").json() == []
     url = f"/api/v1/cases/{case.pk}/transitions"
     forbidden = as_user("analis.bkn").post(

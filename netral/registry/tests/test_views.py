@@ -59,7 +59,16 @@ def test_api_search_uses_cursor_pagination(as_user):
 
 def test_public_agency_suggestions_name_institutions_only(client):
     body = client.get("/api/v1/registry/agencies-suggest?q=kutai").json()
-    assert body == [{"code": "KAB-64.02", "name": "Pemerintah Kabupaten Kutai Kartanegara"}]
+    assert body[0] == {
+        "code": "KAB-64.02",
+        "name": "Pemerintah Kabupaten Kutai Kartanegara",
+        "unit": "",
+        "region": "Kabupaten Kutai Kartanegara",
+    }
+    # Then its units (OPD), each with its agency: never a person.
+    assert {item["code"] for item in body} == {"KAB-64.02"}
+    assert "Dinas Pendidikan" in {item["unit"] for item in body}
+    assert len(body) == 10
     assert client.get("/api/v1/registry/agencies-suggest?q=k").json() == []
 
 
