@@ -20,6 +20,9 @@ from urllib.parse import urlsplit, urlunsplit
 url = urlsplit(os.environ["DATABASE_URL"])
 name = url.path.lstrip("/")
 with psycopg.connect(urlunsplit(url._replace(path="/postgres")), autocommit=True) as db:
+    # Bounded: a DROP waits for every backend of the server, and a stuck one elsewhere must not
+    # hang the gate (the create then fails clearly; a failed drop leaves a database behind).
+    db.execute("SET statement_timeout = '60s'")
     db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     if sys.argv[1] == "create":
         db.execute(f'CREATE DATABASE "{name}"')
@@ -27,7 +30,7 @@ PY
 }
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  case "${DATABASE_URL:-}" in postgres*) pg_database drop || true ;; esac
+  case "${DATABASE_URL:-}" in postgres*) pg_database drop || echo "WARNING: could not drop $DATABASE_URL" >&2 ;; esac
   rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
