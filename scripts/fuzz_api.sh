@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=$PWD/.venv/bin/python
-examples=${FUZZ_EXAMPLES:-6}
+examples=${FUZZ_EXAMPLES:-10}
 tmp=$(mktemp -d /tmp/netral-fuzz.XXXXXX)
 port=$($py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 server=""
