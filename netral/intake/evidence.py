@@ -189,3 +189,9 @@ def _remove_files(evidence: Evidence) -> None:
     names = {evidence.original.name, evidence.working.name} - {"", None}
     for name in names:
         evidence.original.storage.delete(str(name))
+
+
+def has_working_copy(evidence: Evidence) -> bool:
+    """Whether the evidence has a working copy of its own (an image stripped of metadata);
+    otherwise the working copy names the sealed original itself."""
+    return bool(evidence.working) and evidence.working.name != evidence.original.name
