@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from netral.demo.names import FIRST, LAST
 
@@ -269,3 +270,69 @@ def create_reference_data(unit_count: int = 50) -> list[str]:
             name = f"{UNIT_NAMES[n % len(UNIT_NAMES)]} {n // len(UNIT_NAMES) + 1}"
             Unit.objects.update_or_create(code=code, defaults={"agency": agency, "name": name})
     return codes
+
+
+# --- Social-media posts (screening) ----------------------------------------------------------
+
+_GENERAL = [
+    "selamat pagi rekan-rekan, {x}",
+    "hari ini {x} di kantor, lumayan sibuk",
+    "akhirnya {x} juga setelah sekian lama",
+    "ada yang tahu tempat {x} yang bagus di sekitar sini?",
+    "mohon doanya, besok {x}",
+    "alhamdulillah {x} berjalan lancar",
+    "info penting: {x} mulai minggu depan",
+    "capek tapi senang, {x} selesai tepat waktu",
+]
+_THINGS = [
+    "rapat koordinasi", "servis motor", "pelatihan aplikasi", "makan siang bersama", "posyandu",
+    "ujian anak", "panen sayur", "kerja bakti", "lomba tujuh belasan", "antre di samsat",
+    "pengajian rutin", "donor darah", "pembayaran pajak", "renovasi rumah", "liburan keluarga",
+]  # fmt: skip
+_PARTISAN = [
+    "ayo coblos nomor urut {n}, {slogan}!",
+    "{tag} pokoknya, jangan lupa ke TPS",
+    "dukung {nick} sampai menang, {slogan}",
+    "pilih {name} ya, sudah terbukti kerjanya",
+    "salam {n} jari dari kampung kami {tag}",
+]
+_ORDINARY = [
+    "debat calon gubernur malam ini, {name} bicara soal {x}",
+    "berita: {name} mengunjungi lokasi {x}",
+    "jadwal kampanye kedua pasangan calon diumumkan KPU",
+]
+
+
+def screening_posts(count: int, profile: dict[str, Any], seed: int = 7) -> list[dict[str, str]]:
+    """Made-up posts: about 90% general chatter, 5% news naming a candidate, 5% partisan."""
+    rng = random.Random(seed)
+    pairs = profile["pairs"]
+    out: list[dict[str, str]] = []
+    for i in range(count):
+        roll = rng.random()
+        pair = rng.choice(pairs)
+        fill = {
+            "x": rng.choice(_THINGS),
+            "n": str(pair["number"]),
+            "name": rng.choice(pair["names"]),
+            "nick": rng.choice(pair["nicknames"] or pair["names"]),
+            "tag": rng.choice(pair["hashtags"] or ["#pilkada"]),
+            "slogan": rng.choice(pair["slogans"] or ["maju terus"]),
+        }
+        if roll < 0.05:
+            label, text = "partisan", rng.choice(_PARTISAN).format(**fill)
+        elif roll < 0.10:
+            label, text = "ordinary", rng.choice(_ORDINARY).format(**fill)
+        else:
+            label, text = "general", rng.choice(_GENERAL).format(**fill)
+        out.append(
+            {
+                "label": label,
+                "text": f"{text} ({i})",
+                "account": f"@akun{rng.randrange(20_000)}",
+                "url": f"https://example.org/p/{i}",
+                "date": f"2024-10-{1 + i % 28:02d}T08:{i % 60:02d}:00",
+                "platform": rng.choice(["x", "facebook", "instagram", "tiktok"]),
+            }
+        )
+    return out

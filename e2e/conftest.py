@@ -85,6 +85,9 @@ def _restore_roles() -> None:
     importlib.import_module("netral.accounts.migrations.0009_review_reads_reports").forwards(
         apps, None
     )
+    importlib.import_module("netral.accounts.migrations.0010_screening_capabilities").forwards(
+        apps, None
+    )
 
 
 @pytest.fixture(autouse=True)

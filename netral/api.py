@@ -19,6 +19,7 @@ from netral.intake.api import router as reports_router
 from netral.regions.api import router as regions_router
 from netral.registry.api import router as registry_router
 from netral.rules.api import calendar_router, deadlines_router, elections_router, rules_router
+from netral.screening.api import router as screening_router
 
 api = NinjaAPI(
     title="Netral API",
@@ -45,6 +46,7 @@ api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/reports", registration_router)
 api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/commitments", commitments_router)
+api.add_router("/v1/screening", screening_router)
 api.add_router("/v1/insights", insights_router)
 api.add_router("/v1/public", public_router)
 api.add_router("/v1/exports", exports_router)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "netral.intake",
     "netral.cases",
     "netral.commitments",
+    "netral.screening",
     "netral.insights",
     "netral.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("laporan/", include(officer_urlpatterns)),
     path("perkara/", include("netral.cases.urls")),
     path("komitmen/", include("netral.commitments.urls")),
+    path("penapisan/", include("netral.screening.urls")),
     path("dasbor/", include("netral.insights.urls")),
     path("ekspor/", include("netral.insights.export_urls")),
     path("transparansi/", insight_views.transparency, name="transparency"),

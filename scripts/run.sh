@@ -4,10 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NETRAL_DEBUG=1 PYTHONUNBUFFERED=1
 py=.venv/bin/python
-# Letters are PDFs (WeasyPrint): Pango, HarfBuzz and a font. Installed here when root on Debian.
+# Letters are PDFs (WeasyPrint): Pango, HarfBuzz and a font; screenshots are read by tesseract
+# with its Indonesian model. Installed here when root on Debian.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ -f /etc/debian_version ]; then
   missing=()
-  for p in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; do
+  for p in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core tesseract-ocr tesseract-ocr-ind; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -19,7 +19,7 @@ is_root=false; [ "$(id -u)" = 0 ] && is_root=true
 has_apt=false; command -v apt-get >/dev/null && [ -f /etc/debian_version ] && has_apt=true
 
 # --- System packages (Debian, root): only what is missing ----------------------------------
-APT_PACKAGES=(postgresql chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core python3-venv)
+APT_PACKAGES=(postgresql chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core python3-venv tesseract-ocr tesseract-ocr-ind)
 if $is_root && $has_apt; then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do
@@ -32,7 +32,7 @@ if $is_root && $has_apt; then
       || failures+=("apt-get install")
   fi
 else
-  warn "not root on Debian: PostgreSQL, Chromium and the PDF libraries are not installed by this script"
+  warn "not root on Debian: PostgreSQL, Chromium, the PDF libraries and tesseract (OCR) are not installed by this script"
 fi
 
 step "Python packages (uv, from the lock)"

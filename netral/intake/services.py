@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from netral.core import audit, reference
+from netral.core import audit, events, reference
 from netral.intake import crypto
 from netral.intake.links import normalise_link
 from netral.intake.models import (
@@ -227,6 +227,7 @@ def _create_report(
         },
         stream=stream_for(report),
     )
+    events.publish("intake.report.submitted", report_id=report.pk)
     return report
 
 
