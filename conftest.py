@@ -42,7 +42,7 @@ def _private_storage(settings: Any, tmp_path: Any) -> None:
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "netral.core.storage.WriteOnceFileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/_private/"},
         },
     }

@@ -10,7 +10,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from netral.env import env_bool, env_int, env_list, env_str
+from netral.env import env_bool, env_int, env_list, env_str, storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("NETRAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -218,11 +218,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "netral" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root; files are served only through views
+# Evidence, letters, pacts, circulars, imports and exports: a local directory by default, or an
+# S3-compatible bucket from NETRAL_STORAGE_URL (s3://bucket/prefix?endpoint_url=...): netral.env.
+NETRAL_STORAGE_URL = env_str("NETRAL_STORAGE_URL")
 STORAGES: dict[str, dict[str, Any]] = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/_private/"},
-    },
+    "default": storage_from_url(NETRAL_STORAGE_URL, str(MEDIA_ROOT)),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
