@@ -130,6 +130,14 @@ def today() -> date:
 # --- Separate processes (workers, schedulers) ---------------------------------------------------
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Tests that copy the seeded database for other processes run first: pytest-django runs
+    transactional tests (which empty the database when they end) after the others, and tests
+    without a ``django_db`` mark, like these, last of all."""
+    items.sort(key=lambda item: "process_db" not in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture
 def process_db(django_db_setup: Any, django_db_blocker: Any, settings: Any, tmp_path: Any) -> Any:
     """A committed copy of the seeded test database that other processes (``db_worker``,
