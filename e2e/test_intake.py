@@ -18,7 +18,7 @@ from conftest import jpeg_with_gps
 from e2e.conftest import TIMEOUT_MS, log_in
 
 NIK = "6402014506900001"
-MASKED_NIK = "64************01"
+MASKED_NIK = "terisi"  # whether a field is filled, never its length or characters
 RECEIPT_CODE = re.compile(r"NTR-[0-9A-Z]{4}-[0-9A-Z]{4}")
 RECEIPT_SECRET = re.compile(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){3}")
 NIP_ERROR = "NIP terdiri dari 18 angka; kosongkan jika tidak yakin."
@@ -205,6 +205,7 @@ def test_custodian_reveals_an_identified_reporter_with_a_reason(
         reporter = custodian.locator("#reporter")
         expect(reporter).to_contain_text(f"nik: {MASKED_NIK}")
         expect(reporter).not_to_contain_text(NIK)
+        expect(reporter).not_to_contain_text("64*")
         expect(reporter).not_to_contain_text("Siti Aminah")
         expect(custodian.locator("#revealed")).to_have_count(0)
 
@@ -225,6 +226,44 @@ def test_custodian_reveals_an_identified_reporter_with_a_reason(
     assert entry.actor.username == "kustodian.kukar"
     # The audit entry names the revealed fields, never their values.
     assert NIK not in str(entry.after), entry.after
+
+
+def test_the_administrator_appoints_a_custodian_but_cannot_reveal(
+    page: Page, browser: Browser, live_server: Any
+) -> None:
+    from netral.core.models import AuditEntry
+
+    _fill_report(page, _values(identified=True), identified=True)
+    _submit(page)
+    code, _secret = _receipt(page)
+
+    context, admin = _officer(browser, live_server, "admin")
+    try:
+        admin.get_by_role("navigation", name="Utama").get_by_role("link", name="Laporan").click()
+        admin.get_by_role("link", name=code).click()
+        expect(admin.locator("h1")).to_contain_text(code)
+        expect(admin.locator("#custodian-note")).to_contain_text("Nanda Pratiwi")
+        expect(admin.get_by_role("button", name="Buka identitas")).to_have_count(0)
+        expect(admin.locator("#reporter")).not_to_contain_text(NIK)
+
+        admin.locator("#nav-custodians").click()
+        admin.locator("input[name=q]").fill("BAWASLU-64")
+        admin.get_by_role("button", name="Tampilkan").click()
+        row = admin.locator('[id="office-BAWASLU-64"]')
+        expect(row).to_contain_text("tidak seorang pun dapat membuka")
+        form = admin.locator("#appoint-form")
+        form.locator("#office").fill("BAWASLU-64")
+        form.locator("#username").fill("bawaslu.kaltim")
+        form.locator("#reason").fill("SK Ketua Bawaslu Provinsi Nomor 12 Tahun 2026")
+        form.get_by_role("button", name="Tunjuk").click()
+        expect(admin.locator(".messages")).to_contain_text("kini menjadi kustodian identitas")
+        expect(row).to_contain_text("bawaslu.kaltim")
+    finally:
+        context.close()
+    entry = AuditEntry.objects.select_related("actor").get(action="custodian.appoint")
+    assert entry.actor is not None
+    assert entry.actor.username == "admin"
+    assert not AuditEntry.objects.filter(action="intake.identity.reveal").exists()
 
 
 def test_a_nik_with_an_unknown_region_code_is_accepted_with_a_warning(

@@ -27,6 +27,16 @@ _DEV_IDENTITY_KEY = "dev:ZGV2LW9ubHktaWRlbnRpdHkta2V5LTMyLWJ5dGVzISE="
 NETRAL_IDENTITY_KEYS = env_str(
     "NETRAL_IDENTITY_KEYS", _DEV_IDENTITY_KEY if (DEBUG or TESTING) else ""
 )
+# Ed25519 key that signs the audit trail's checkpoints, "id:base64" of 32 random bytes; it
+# never enters the database. Retired keys' public halves stay trusted in
+# NETRAL_AUDIT_PUBLIC_KEYS ("id:base64,..."), so old checkpoints still verify after a rotation.
+_DEV_AUDIT_KEY = "dev:ZGV2LW9ubHktYXVkaXQtc2lnbmluZy1rZXktMzJieXQ="
+NETRAL_AUDIT_SIGNING_KEY = env_str(
+    "NETRAL_AUDIT_SIGNING_KEY", _DEV_AUDIT_KEY if (DEBUG or TESTING) else ""
+)
+NETRAL_AUDIT_PUBLIC_KEYS = env_str("NETRAL_AUDIT_PUBLIC_KEYS", "")
+# A checkpoint every this many entries of a stream (and hourly for every stream that moved).
+NETRAL_AUDIT_CHECKPOINT_EVERY = env_int("NETRAL_AUDIT_CHECKPOINT_EVERY", 100)
 # Key for HMAC-SHA256 of random secrets (API tokens, receipt secrets); separate so that
 # rotating SECRET_KEY (sessions) does not invalidate every partner's token.
 HMAC_KEY = env_str("NETRAL_HMAC_KEY", SECRET_KEY)
@@ -331,6 +341,7 @@ NETRAL_API_MAX_LIMIT = 500
 # (dotted task path, period in seconds); `manage.py run_scheduler` enqueues each once per period.
 NETRAL_PERIODIC_TASKS: list[tuple[str, int]] = [
     ("netral.core.tasks.heartbeat", 60),
+    ("netral.core.tasks.checkpoint_audit", 3600),
     ("netral.cases.tasks.watch_deadlines", 3600),
     ("netral.commitments.tasks.remind_lagging_agencies", 86400),
     ("netral.registry.tasks.refresh_all_headcounts", 86400),

@@ -4,6 +4,7 @@ from django.urls import include, path
 from netral.api import api
 from netral.cases import views as case_views
 from netral.commitments import views as commitment_views
+from netral.core import views as core_views
 from netral.insights import views as insight_views
 from netral.intake.urls import officer_urlpatterns
 
@@ -21,6 +22,12 @@ urlpatterns = [
     path("dasbor/", include("netral.insights.urls")),
     path("ekspor/", include("netral.insights.export_urls")),
     path("transparansi/", insight_views.transparency, name="transparency"),
+    path("transparansi/audit/", core_views.audit_checkpoints, name="audit_checkpoints"),
+    path(
+        "transparansi/audit/checkpoints.json",
+        core_views.audit_checkpoints_file,
+        name="audit_checkpoints_file",
+    ),
     path("transparansi/csv/", insight_views.transparency_csv, name="transparency_csv"),
     path("verifikasi/", commitment_views.verify, name="verify_form"),
     path("verifikasi/<str:code>", commitment_views.verify, name="verify"),

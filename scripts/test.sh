@@ -72,6 +72,7 @@ run "migrations up to date" $py manage.py makemigrations --check --dry-run
 deploy_env=(env NETRAL_TESTING=0 NETRAL_DEBUG=0 NETRAL_ALLOWED_HOSTS=netral.example.org
   NETRAL_SECRET_KEY="$($py -c 'import secrets; print(secrets.token_urlsafe(64))')"
   NETRAL_IDENTITY_KEYS="ci:$($py -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
+  NETRAL_AUDIT_SIGNING_KEY="ci:$($py -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
   NETRAL_VAR_DIR="$(mktemp -d)")
 run "check --deploy (production settings)" "${deploy_env[@]}" $py manage.py check --deploy --fail-level WARNING
 

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 
 from netral.accounts.queries import scope_for
@@ -42,7 +43,13 @@ class RequireOTPMiddleware:
             return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         if user.is_authenticated and settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
             remember_language(user, getattr(request, "LANGUAGE_CODE", ""))
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
+            # Officers' pages and answers hold cases, identities and evidence: no browser,
+            # proxy or shared cache may keep a copy.
+            response.headers.pop("Expires", None)
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 def remember_language(user: object, language: str) -> None:

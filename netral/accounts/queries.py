@@ -65,3 +65,47 @@ def scope_for(user: Any, on: date | None = None) -> Scope:
     if on is None:
         setattr(user, cache_key, scope)
     return scope
+
+
+def revealing_roles() -> list[str]:
+    """Codes of the roles that name ``intake.reveal`` themselves (no wildcard grants it)."""
+    return [
+        code
+        for code, capabilities in Role.objects.values_list("code", "capabilities")
+        if "intake.reveal" in (capabilities or [])
+    ]
+
+
+def custodian_memberships(office_ids: list[int], on: date | None = None) -> dict[int, list[Any]]:
+    """The active custodian memberships of each office."""
+    day = on or timezone.localdate()
+    found: dict[int, list[Any]] = {pk: [] for pk in office_ids}
+    memberships = (
+        Membership.objects.filter(
+            office_id__in=office_ids, role_id__in=revealing_roles(), is_active=True
+        )
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .filter(user__is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    for membership in memberships:
+        if membership.office_id is not None:
+            found[membership.office_id].append(membership)
+    return found
+
+
+def custodians_of(office_ids: list[int], on: date | None = None) -> dict[int, list[Any]]:
+    """The active identity custodians of each office: the only people who may reveal the
+    identity of a reporter whose report that office handles."""
+    return {
+        office: [m.user for m in held]
+        for office, held in custodian_memberships(office_ids, on).items()
+    }
+
+
+def is_custodian_of(user: Any, office_id: int | None) -> bool:
+    if office_id is None or not getattr(user, "is_authenticated", False):
+        return False
+    return any(u.pk == user.pk for u in custodians_of([office_id])[office_id])

@@ -10,10 +10,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from netral.accounts.models import ApiToken, User
+from netral.accounts.models import ApiToken, Membership, Role, User
 from netral.core import audit
+from netral.registry.models import Office
 
 TOKEN_PREFIX = "ntr_"  # noqa: S105  (a label, not a secret)
 ACCOUNTS_STREAM = "accounts"
@@ -97,5 +99,59 @@ def confirm_totp_device(*, user: User, device: TOTPDevice) -> None:
         object_type="otp_totp.totpdevice",
         object_id=str(device.pk),
         after={"confirmed": True},
+        stream=ACCOUNTS_STREAM,
+    )
+
+
+CUSTODIAN_ROLE = "custodian"
+
+
+class AppointmentRefused(ValueError):
+    pass
+
+
+@transaction.atomic
+def appoint_custodian(*, office: Office, user: User, actor: User, reason: str) -> Membership:
+    """Make ``user`` the identity custodian of ``office`` (a Bawaslu office). Appointing gives
+    the appointer no access to identities; only the appointed custodian may reveal them."""
+    if office.kind != Office.Kind.BAWASLU:
+        raise AppointmentRefused(_("Custodians are appointed for Bawaslu offices only."))
+    if not user.is_active:
+        raise AppointmentRefused(_("This account is not active."))
+    if not reason.strip():
+        raise AppointmentRefused(_("State why this person is appointed."))
+    role = Role.objects.get(code=CUSTODIAN_ROLE)
+    existing = Membership.objects.filter(user=user, role=role, office=office, is_active=True)
+    if existing.exists():
+        raise AppointmentRefused(_("This person is already the custodian of this office."))
+    membership = Membership.objects.create(
+        user=user, role=role, office=office, region_id=office.region_id, is_active=True
+    )
+    audit.record(
+        action="custodian.appoint",
+        actor=actor,
+        obj=membership,
+        after={"user": user.username, "office": office.code},
+        reason=reason,
+        stream=ACCOUNTS_STREAM,
+    )
+    return membership
+
+
+@transaction.atomic
+def dismiss_custodian(*, membership: Membership, actor: User, reason: str) -> None:
+    if not reason.strip():
+        raise AppointmentRefused(_("State why this custodian is dismissed."))
+    if not membership.is_active:
+        return
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    audit.record(
+        action="custodian.dismiss",
+        actor=actor,
+        obj=membership,
+        before={"active": True},
+        after={"user": membership.user.username, "active": False},
+        reason=reason,
         stream=ACCOUNTS_STREAM,
     )

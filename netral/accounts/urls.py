@@ -10,5 +10,6 @@ urlpatterns = [
     path("otp/", views.otp_verify, name="otp"),
     path("otp/daftar/", views.otp_enrol, name="otp_enrol"),
     path("token/", views.api_tokens, name="tokens"),
+    path("kustodian/", views.custodians, name="custodians"),
     path("token/<int:pk>/cabut/", views.api_token_revoke, name="token_revoke"),
 ]

@@ -8,6 +8,8 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,14 +22,20 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from netral.accounts.forms import ApiTokenForm, OTPTokenForm
-from netral.accounts.models import ApiToken, User
+from netral.accounts.models import ApiToken, Membership, User
+from netral.accounts.queries import custodian_memberships
 from netral.accounts.services import (
+    AppointmentRefused,
+    appoint_custodian,
     confirm_totp_device,
     create_api_token,
+    dismiss_custodian,
     pending_totp_device,
     revoke_api_token,
 )
 from netral.core import audit
+from netral.core.scope import require
+from netral.registry.models import Office
 
 
 class LoginView(auth_views.LoginView):
@@ -127,3 +135,58 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     revoke_api_token(token=token, actor=user, reason=_("Revoked by its owner"))
     messages.success(request, _("The token is revoked."))
     return redirect("accounts:tokens")
+
+
+@login_required
+def custodians(request: HttpRequest) -> HttpResponse:
+    """Bawaslu offices and their identity custodians; an administrator appoints and dismisses
+    them here (each change audited). Appointing reveals nothing to the appointer."""
+    scope = require(request, "accounts.custodians")
+    actor: User = request.user  # type: ignore[assignment]
+    error = ""
+    if request.method == "POST":
+        reason = str(request.POST.get("reason", "")).strip()[:1000]
+        try:
+            if request.POST.get("action") == "dismiss":
+                membership = get_object_or_404(
+                    Membership, pk=str(request.POST.get("membership", "0"))[:20] or 0
+                )
+                dismiss_custodian(membership=membership, actor=actor, reason=reason)
+                messages.success(request, _("The custodian is dismissed."))
+            else:
+                office = Office.objects.filter(
+                    code=str(request.POST.get("office", "")).strip()[:40]
+                ).first()
+                user = User.objects.filter(
+                    username=str(request.POST.get("username", "")).strip()[:150]
+                ).first()
+                if office is None or not scope.covers_region(office.region_id or ""):
+                    raise AppointmentRefused(_("There is no such office in your jurisdiction."))
+                if user is None:
+                    raise AppointmentRefused(_("There is no account with this user name."))
+                appoint_custodian(office=office, user=user, actor=actor, reason=reason)
+                messages.success(
+                    request,
+                    _("%(user)s is now the identity custodian of %(office)s.")
+                    % {"user": user, "office": office},
+                )
+            return redirect(request.get_full_path())
+        except AppointmentRefused as exc:
+            error = str(exc)
+    offices = scope.filter(
+        Office.objects.filter(kind=Office.Kind.BAWASLU), region_field="region_id"
+    ).order_by("code")
+    query = str(request.GET.get("q", "")).strip()[:60]
+    if query:
+        offices = offices.filter(Q(code__icontains=query) | Q(name__icontains=query))
+    page = Paginator(offices, 50).get_page(request.GET.get("page"))
+    office_list = list(page.object_list)
+    held = custodian_memberships([o.pk for o in office_list])
+    context = {
+        "page": page,
+        "rows": [(office, held.get(office.pk, [])) for office in office_list],
+        "query": query,
+        "error": error,
+        "form": request.POST if error else {},
+    }
+    return render(request, "accounts/custodians.html", context, status=422 if error else 200)

@@ -296,6 +296,34 @@ def store_document(
     return document
 
 
+def _same_submission(
+    transition: workflow.Transition,
+    case: Case,
+    event: CaseEvent,
+    inputs: dict[str, Any],
+    uploads: list[Upload],
+    day: date | None,
+) -> bool:
+    """Whether a resent step carries the inputs and documents its recorded event holds."""
+    from netral.cases import effects
+
+    values, errors = effects.clean_inputs(
+        transition, case, inputs, day or timezone.localdate(event.at)
+    )
+    if errors:
+        return False
+    given = effects.plain(values)
+    recorded = event.inputs or {}
+    for spec in transition.inputs:
+        if given.get(spec.name) != recorded.get(spec.name):
+            return False
+    sent = sorted((u.kind, hashlib.sha256(u.content).hexdigest()) for u in uploads if u.content)
+    kept = sorted(
+        CaseDocument.objects.filter(event=event, generated=False).values_list("kind", "sha256")
+    )
+    return sent == kept
+
+
 def public_stage(transition: workflow.Transition, case: Case) -> tuple[str, str]:
     """The stage the reporter sees after this step, and the level of the sanction imposed
     when the case closes with one (its level, never its name)."""
@@ -342,7 +370,18 @@ def perform(
             and actor is not None
             and last.actor_id == getattr(actor, "pk", None)
         ):
-            return case  # the same step by the same person, sent twice: it is done already
+            # The same step by the same person, sent twice: done already when the inputs are
+            # the same; with other inputs the second one would be silently dropped.
+            if _same_submission(transition, case, last, inputs or {}, uploads or [], day):
+                return case
+            raise Conflict(
+                _(
+                    "You already took the step “%(step)s” on this case with other inputs. "
+                    "Nothing of this second submission was saved; reload the case to see what "
+                    "was recorded."
+                )
+                % {"step": transition.label}
+            )
         raise Conflict(
             _(
                 "Someone else changed this case in the meantime (it is now “%(state)s”). "

@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from netral.core import reference
+        from netral.core import checks, reference  # noqa: F401  (checks registers the deploy check)
 
         reference.connect_signals()

@@ -9,11 +9,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from netral.core.models import AuditEntry, AuditStream
+from netral.core.checkpoints import (
+    Checkpoint,
+    check_signatures,
+    load_file,
+    sign_head,
+    stored_checkpoints,
+    trusted_keys,
+)
+from netral.core.models import AuditCheckpoint, AuditEntry, AuditStream
 
 GENESIS_HASH = "0" * 64
 GLOBAL_STREAM = "global"
@@ -154,6 +163,8 @@ def record(
             hash=digest,
         )
         AuditStream.objects.filter(name=stream).update(last_seq=seq, last_hash=digest)
+        if seq % settings.NETRAL_AUDIT_CHECKPOINT_EVERY == 0:
+            sign_head(stream=stream, seq=seq, head_hash=digest)
     return entry
 
 
@@ -168,8 +179,23 @@ class Break:
         return f"stream {self.stream!r}, entry id {self.entry_id}, seq {self.seq}: {self.problem}"
 
 
-def verify_stream(name: str) -> Break | None:
-    """Return the first broken entry of one chain, or None when the chain is intact."""
+def verify_stream(
+    name: str,
+    checkpoints: Sequence[Checkpoint] = (),
+    *,
+    require_coverage: bool = False,
+) -> Break | None:
+    """Return the first broken entry of one chain, or None when the chain is intact.
+
+    ``checkpoints`` are signed heads of this chain (already verified): every entry they cover
+    must still have the hash they signed, and the chain must reach their last entry. With
+    ``require_coverage`` (the database's own checkpoints), a tail of as many entries as a
+    checkpoint is made for, without one, is a break too: checkpoints were removed.
+    """
+    signed: dict[int, tuple[str, Checkpoint]] = {}
+    for checkpoint in checkpoints:
+        for offset, digest in enumerate(checkpoint.hashes):
+            signed[checkpoint.from_seq + offset] = (digest, checkpoint)
     expected_prev = GENESIS_HASH
     expected_seq = 1
     entries: Iterator[AuditEntry] = (
@@ -182,11 +208,42 @@ def verify_stream(name: str) -> Break | None:
             return Break(name, entry.id, entry.seq, "previous hash does not match the chain")
         if entry_hash(entry) != entry.hash:
             return Break(name, entry.id, entry.seq, "content does not match its hash")
+        known = signed.get(entry.seq)
+        if known is not None and known[0] != entry.hash:
+            return Break(
+                name,
+                entry.id,
+                entry.seq,
+                f"does not match the signed checkpoint at seq {known[1].seq} "
+                f"({known[1].signed_at}): the entry was rewritten",
+            )
         expected_prev = entry.hash
         expected_seq += 1
+    last = expected_seq - 1
+    if checkpoints:
+        furthest = max(checkpoints, key=lambda c: c.seq)
+        if furthest.seq > last:
+            return Break(
+                name,
+                None,
+                last + 1,
+                f"entries missing at the end of the chain: the signed checkpoint of "
+                f"{furthest.signed_at} covers it up to seq {furthest.seq}, it ends at seq {last}",
+            )
     head = AuditStream.objects.filter(name=name).first()
-    if head is not None and head.last_seq != expected_seq - 1:
+    if head is not None and head.last_seq != last:
         return Break(name, None, head.last_seq, "entries missing at the end of the chain")
+    covered = max((c.seq for c in checkpoints), default=0)
+    if require_coverage and last - covered >= settings.NETRAL_AUDIT_CHECKPOINT_EVERY:
+        first = AuditEntry.objects.filter(stream=name, seq=covered + 1).first()
+        return Break(
+            name,
+            first.id if first else None,
+            covered + 1,
+            f"{last - covered} entries from here on have no signed checkpoint, although one is "
+            f"made every {settings.NETRAL_AUDIT_CHECKPOINT_EVERY} entries: checkpoints were "
+            "removed",
+        )
     return None
 
 
@@ -196,6 +253,32 @@ def stream_names() -> list[str]:
     return sorted(names)
 
 
-def verify_all() -> tuple[int, list[Break]]:
-    streams = stream_names()
-    return len(streams), [b for b in (verify_stream(s) for s in streams) if b is not None]
+def verify_all(files: Sequence[str] = ()) -> tuple[int, list[Break]]:
+    """Check every chain against its hashes, the database's signed checkpoints and the
+    checkpoints in ``files`` (published files or exports kept outside the database)."""
+    breaks: list[Break] = []
+    outside: dict[str, list[Checkpoint]] = {}
+    for path in files:
+        checked = check_signatures(load_file(path), trusted_keys())
+        breaks += [
+            Break(stream, None, seq, f"checkpoint in {path} is not genuine: {problem}")
+            for stream, seq, problem in checked.invalid
+        ]
+        for stream, items in checked.by_stream.items():
+            outside.setdefault(stream, []).extend(items)
+    known = set(stream_names()) | set(
+        AuditCheckpoint.objects.values_list("stream", flat=True).distinct()
+    )
+    streams = sorted(known | set(outside))
+    for name in streams:
+        stored = stored_checkpoints(name)  # one stream at a time: memory stays flat
+        breaks += [
+            Break(stream, None, seq, f"checkpoint in the database is not genuine: {problem}")
+            for stream, seq, problem in stored.invalid
+        ]
+        found = verify_stream(name, stored.by_stream.get(name, []), require_coverage=True)
+        if found is None and name in outside:
+            found = verify_stream(name, outside[name])
+        if found is not None:
+            breaks.append(found)
+    return len(streams), breaks

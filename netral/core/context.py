@@ -18,4 +18,11 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
 
         return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
-    return {"unread_notifications": SimpleLazyObject(count)}
+    from netral.core.scope import request_scope
+
+    return {
+        "unread_notifications": SimpleLazyObject(count),
+        "can_appoint_custodians": SimpleLazyObject(
+            lambda: request_scope(request).can("accounts.custodians")
+        ),
+    }

@@ -93,6 +93,36 @@ class AuditEntry(models.Model):
         raise AppendOnlyError("Audit entries are append-only and cannot be deleted.")
 
 
+class AuditCheckpoint(models.Model):
+    """A signed statement of one chain's head (RFC 9162's signed tree head, in simple form):
+    the stream, the sequence number and hash of its last entry, the time, and the hashes of the
+    entries since the previous checkpoint, signed with an Ed25519 key that is not in the
+    database (``netral.core.checkpoints``). Copies are published and exported, so a chain
+    rewritten or cut short behind the application's back no longer matches them."""
+
+    stream = models.CharField(max_length=64)
+    seq = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    from_seq = models.PositiveBigIntegerField()
+    # The hashes of entries from_seq..seq, in order (the last one is head_hash).
+    hashes = models.JSONField(default=list)
+    key_id = models.CharField(max_length=40)
+    signature = models.CharField(max_length=100)  # base64 of the 64-byte Ed25519 signature
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["stream", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "seq"], name="audit_checkpoint_unique"),
+        ]
+        indexes = [models.Index(fields=["signed_at"], name="audit_checkpoint_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.stream}@{self.seq} {self.head_hash[:12]}"
+
+
 class WorkerHeartbeat(models.Model):
     """Written by a task that the worker runs each minute; ``/health`` reads it."""
 

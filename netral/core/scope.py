@@ -13,6 +13,11 @@ from django.db.models import Model, Q, QuerySet
 M = TypeVar("M", bound=Model)
 
 
+# Capabilities that no wildcard grants: a role has them only by naming them. Revealing a
+# reporter's identity belongs to the custodian alone (and only for their own office).
+EXPLICIT_ONLY = frozenset({"intake.reveal"})
+
+
 @dataclass(frozen=True)
 class Scope:
     national: bool = False
@@ -28,6 +33,8 @@ class Scope:
         return not (self.national or self.region_codes or self.agency_ids)
 
     def can(self, capability: str) -> bool:
+        if capability in EXPLICIT_ONLY:  # never part of "*" or "app.*"
+            return capability in self.capabilities
         if "*" in self.capabilities:
             return True
         if capability in self.capabilities:

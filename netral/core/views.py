@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from netral.core import checkpoints
 from netral.core.models import WorkerHeartbeat
 
 
@@ -74,3 +78,25 @@ def notifications(request: HttpRequest) -> HttpResponse:
         "next_before": rows[49].pk if len(rows) > 50 else None,
     }
     return render(request, "core/notifications.html", context)
+
+
+def audit_checkpoints(request: HttpRequest) -> HttpResponse:
+    """Public: the signed head of every audit chain and the key that verifies them, so that
+    anyone can archive them and later show that the trail was not rewritten."""
+    document = checkpoints.published_document()
+    page = Paginator(document["checkpoints"], 100).get_page(request.GET.get("page"))
+    context = {"document": document, "page": page, "every": settings.NETRAL_AUDIT_CHECKPOINT_EVERY}
+    response = render(request, "core/audit_checkpoints.html", context)
+    patch_cache_control(response, public=True, max_age=60)
+    return response
+
+
+def audit_checkpoints_file(request: HttpRequest) -> HttpResponse:
+    document = checkpoints.published_document()
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    response = HttpResponse(
+        json.dumps(document, indent=1, sort_keys=True), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="netral-audit-{stamp}.json"'
+    patch_cache_control(response, public=True, max_age=60)
+    return response

@@ -46,7 +46,8 @@ public_router = Router(tags=["public"])
 
 @public_router.get("/statistics", auth=None, response={200: dict[str, Any], 422: ErrorOut})
 def public_statistics(request: HttpRequest, election: str = "", region: str = "") -> Any:
-    """Suppressed public aggregates (cells 1-4 as "<5", complementary cells hidden), no login."""
+    """Public counts, no login: a regency's (or a province's per violation type) count of 1-4
+    is "<5", and every figure that sums one in is hidden (see the README, "Transparency")."""
     from netral.insights.public import statistics
     from netral.rules.models import Election
 

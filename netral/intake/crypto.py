@@ -71,12 +71,3 @@ def decrypt(blob: bytes, *, bound_to: str, ring: Keyring | None = None) -> dict[
         raise ImproperlyConfigured(f"no identity key {key_id.decode()!r} in NETRAL_IDENTITY_KEYS")
     data: dict[str, Any] = json.loads(AESGCM(key).decrypt(rest[:12], rest[12:], bound_to.encode()))
     return data
-
-
-def mask(value: str, keep: int = 2) -> str:
-    """Show the first and last characters only: "3507011203890001" -> "35************01"."""
-    if not value:
-        return ""
-    if len(value) <= keep * 2:
-        return "*" * len(value)
-    return value[:keep] + "*" * (len(value) - keep * 2) + value[-keep:]

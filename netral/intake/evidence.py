@@ -147,3 +147,9 @@ def store_upload(upload: UploadedFile, *, upload_token: str) -> Evidence:
     except IntegrityError:  # the same file stored by a concurrent retry
         return Evidence.objects.get(upload_token=upload_token, sha256=evidence.sha256)
     return evidence
+
+
+def has_working_copy(evidence: Evidence) -> bool:
+    """Whether the evidence has a working copy of its own (an image stripped of metadata);
+    otherwise the working copy names the sealed original itself."""
+    return bool(evidence.working) and evidence.working.name != evidence.original.name

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from netral.accounts.queries import is_custodian_of
 from netral.core import audit, events, reference
 from netral.intake import crypto
 from netral.intake.links import normalise_link
@@ -300,16 +301,17 @@ def _identity(report: Report) -> dict[str, str]:
     return crypto.decrypt(bytes(report.reporter_identity or b""), bound_to=report.receipt_code)
 
 
-def masked_identity(report: Report) -> dict[str, str]:
-    """What an officer without the custodian role may see of a reporter."""
+IDENTITY_FIELDS = ("name", "nik", "address", "phone", "email")
+
+
+def masked_identity(report: Report) -> dict[str, bool]:
+    """What an officer who is not the custodian may know of a reporter: which fields are
+    filled, never their length or any of their characters."""
     if not report.reporter_identity:
         return {}
     identity = _identity(report)
-    return {
-        key: crypto.mask(value, keep=2 if key != "name" else 1)
-        for key, value in identity.items()
-        if value
-    }
+    keys = [*IDENTITY_FIELDS, *sorted(set(identity) - set(IDENTITY_FIELDS))]
+    return {key: bool(identity.get(key)) for key in keys}
 
 
 def identity_warnings(report: Report) -> list[str]:
@@ -329,15 +331,23 @@ def identity_warnings(report: Report) -> list[str]:
     ]
 
 
+class RevealRefused(PermissionError):
+    pass
+
+
 @transaction.atomic
 def reveal_identity(*, report: Report, custodian: Any, reason: str) -> dict[str, str]:
-    """The whole identity, for a custodian, after a stated reason; every reveal is audited."""
+    """The whole identity, for the custodian of the office that handles the report, after a
+    stated reason; every reveal is audited. Nobody else, an administrator included, may."""
     if not reason.strip():
         raise ValueError("a reason is required")
+    if not is_custodian_of(custodian, report.office_id):
+        raise RevealRefused("only the custodian of the responsible office reveals a reporter")
     identity = _identity(report)
     audit.record(
         action="intake.identity.reveal",
         actor=custodian,
+        actor_role="custodian",
         obj=report,
         after={"fields": sorted(k for k, v in identity.items() if v)},
         reason=reason,

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from netral.accounts.queries import custodians_of, is_custodian_of
 from netral.core import audit
 from netral.core.pow import new_challenge, solved
 from netral.core.ratelimit import over_limit, rate_limited
 from netral.core.scope import request_scope, require
-from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
+from netral.intake.evidence import MAX_FILES, EvidenceRejected, has_working_copy, store_upload
 from netral.intake.forms import FindingForm, ReceiptForm, ReplyForm, ReportForm
 from netral.intake.models import Evidence, Report, ReportMessage
 from netral.intake.queries import (
@@ -347,19 +348,23 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 error = _("Write the question for the reporter.")
         elif action == "reveal":
-            require(request, "intake.reveal")
+            if not is_custodian_of(request.user, report.office_id):
+                raise PermissionDenied
             reason = str(request.POST.get("reason", "")).strip()
             if reason:
                 revealed = reveal_identity(report=report, custodian=request.user, reason=reason)
             else:
                 error = _("State why you need the reporter's identity.")
+    custodians = custodians_of([report.office_id])[report.office_id] if report.office_id else []
     context = {
         "report": report,
         # The reviewing agency reads the file, never anything of the reporter's identity.
         "identity": masked_identity(report) if scope.can("intake.view") else {},
         "identity_warnings": identity_warnings(report),
         "revealed": revealed,
-        "can_reveal": scope.can("intake.reveal") and bool(report.reporter_identity),
+        "custodians": custodians,
+        "can_reveal": bool(report.reporter_identity)
+        and any(c.pk == request.user.pk for c in custodians),
         "can_ask": scope.can("intake.manage"),
         "can_transfer": scope.can("intake.manage")
         and report.status in (Report.Status.RECEIVED, Report.Status.INCOMPLETE),
@@ -374,14 +379,22 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
         "links": report.links.all(),
         "sender": ReportMessage.Sender,
     }
-    return render(request, "intake/officer_detail.html", context)
+    response = render(request, "intake/officer_detail.html", context)
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required
 def evidence_file(request: HttpRequest, code: str, pk: int, which: str) -> FileResponse:
+    """The working copy (``kerja``: an image with its metadata removed), or the sealed
+    original (``asli``), opened only with an ``open_original`` audit entry. A file without a
+    working copy of its own (PDF, video, audio) is always opened as the original, audited."""
     report = _visible(request, code)
     evidence = get_object_or_404(Evidence, pk=pk, report=report)
-    if which == "asli":
+    if which not in ("asli", "kerja"):
+        raise Http404
+    original = which == "asli" or not has_working_copy(evidence)
+    if original:
         audit.record(
             action="intake.evidence.open_original",
             actor=request.user,
@@ -391,13 +404,15 @@ def evidence_file(request: HttpRequest, code: str, pk: int, which: str) -> FileR
         )
         stored = evidence.original
     else:
-        stored = evidence.working or evidence.original
-    return FileResponse(
+        stored = evidence.working
+    response = FileResponse(
         stored.open("rb"),
         content_type=evidence.content_type,
-        as_attachment=which == "asli",
+        as_attachment=original,
         filename=evidence.original_name,
     )
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required

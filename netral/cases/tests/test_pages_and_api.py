@@ -195,3 +195,18 @@ def test_notifications_page_lists_and_marks_read(personas, as_user):
     assert "Perkara X: Diteruskan" in page
     client.post("/pemberitahuan/")
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_the_page_answers_409_to_a_resent_step_with_other_inputs(case_factory, as_user):
+    case = case_factory()
+    officer = as_user("bawaslu.kukar")
+    officer.post(f"/perkara/{case.pk}/langkah/start_study/", {"start_study-version": "1"})
+    url = f"/perkara/{case.pk}/langkah/request_study_info/"
+    sent = {"request_study_info-version": "2", "request_study_info-request": "Salinan unggahan"}
+    assert officer.post(url, sent).status_code == 302
+    assert officer.post(url, sent).status_code == 302  # the same, resent: done once
+    other = {**sent, "request_study_info-request": "Keterangan saksi"}
+    conflict = officer.post(url, other)
+    assert conflict.status_code == 409
+    assert "Keterangan saksi" in conflict.content.decode()  # what was typed is kept
+    assert case.events.filter(transition="request_study_info").count() == 1

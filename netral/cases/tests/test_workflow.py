@@ -496,3 +496,41 @@ def test_the_same_step_sent_twice_by_the_same_person_is_done_once(case_factory, 
     other, other_scope = scopes("bawaslu.kaltim")
     with pytest.raises(Conflict):
         perform(case_id=case.pk, name="start_study", actor=other, scope=other_scope, version=1)
+
+
+def test_the_same_step_resent_with_other_inputs_is_a_conflict(case_factory, scopes):
+    case = case_factory()
+    user, scope = scopes("bawaslu.kukar")
+    perform(case_id=case.pk, name="start_study", actor=user, scope=scope, version=1)
+    asked = {"request": "Salinan unggahan dari pelapor"}
+    perform(
+        case_id=case.pk, name="request_study_info", actor=user, scope=scope, version=2,
+        inputs=asked,
+    )  # fmt: skip
+    same = perform(
+        case_id=case.pk, name="request_study_info", actor=user, scope=scope, version=2,
+        inputs=dict(asked),
+    )  # fmt: skip
+    assert same.version == 3
+    with pytest.raises(Conflict, match=r"other inputs|isian lain"):
+        perform(
+            case_id=case.pk, name="request_study_info", actor=user, scope=scope, version=2,
+            inputs={"request": "Keterangan saksi"},
+        )  # fmt: skip
+    events = list(case.events.filter(transition="request_study_info"))
+    assert [e.inputs["request"] for e in events] == ["Salinan unggahan dari pelapor"]
+
+
+def test_api_answers_409_to_a_resent_step_with_other_inputs(case_factory, as_user):
+    case = case_factory()
+    officer = as_user("bawaslu.kukar")
+    url = f"/api/v1/cases/{case.pk}/transitions"
+    officer.post(f"{url}/start_study", {"version": 1}, content_type="application/json")
+    body = {"version": 2, "inputs": {"request": "Salinan unggahan"}}
+    first = officer.post(f"{url}/request_study_info", body, content_type="application/json")
+    again = officer.post(f"{url}/request_study_info", body, content_type="application/json")
+    assert (first.status_code, again.status_code) == (200, 200)
+    other = {"version": 2, "inputs": {"request": "Keterangan saksi"}}
+    conflict = officer.post(f"{url}/request_study_info", other, content_type="application/json")
+    assert conflict.status_code == 409
+    assert case.events.filter(transition="request_study_info").count() == 1

@@ -37,11 +37,6 @@ def test_key_rotation_keeps_old_blobs_readable():
         crypto.parse_keys("short:QUJD")
 
 
-def test_mask_shows_only_the_ends():
-    assert crypto.mask("6402011203900001") == "64************01"
-    assert crypto.mask("Ani", keep=1) == "A*i"
-
-
 def test_photo_metadata_is_removed_from_the_working_copy_and_kept_sealed(photo):
     evidence = store_upload(SimpleUploadedFile("foto.jpg", photo), upload_token="t" * 20)
     assert evidence.content_type == "image/jpeg"

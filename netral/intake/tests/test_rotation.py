@@ -27,4 +27,4 @@ def test_rotation_re_encrypts_identities_with_the_new_key(client, form_data, set
     report.refresh_from_db()
     assert crypto.key_id_of(bytes(report.reporter_identity)) == "new"
     settings.NETRAL_IDENTITY_KEYS = NEW  # the old key can now be removed
-    assert masked_identity(report)["nik"] == "64************01"
+    assert masked_identity(report)["nik"] is True  # still readable with the new key alone
