@@ -139,3 +139,17 @@ def test_evidence_originals_and_working_copies_live_in_the_bucket(
         403,
         404,
     }
+
+
+def test_the_backup_finds_every_file_in_the_bucket(s3_bucket):
+    from django.core.files.storage import storages
+
+    from netral.core.backup import _walk
+
+    storage = storages["default"]
+    names = [
+        storage.save("evidence/originals/2026/12/a.jpg", ContentFile(b"a")),
+        storage.save("cases/2026/12/b.pdf", ContentFile(b"b")),
+        storage.save("top.txt", ContentFile(b"c")),
+    ]
+    assert sorted(_walk(storage)) == sorted(names)
