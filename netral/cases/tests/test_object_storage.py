@@ -17,7 +17,7 @@ from netral.env import storage_from_url
 
 pytestmark = pytest.mark.django_db
 
-BUCKET = "netral-test"
+BUCKET = "netral-test"  # moto keeps its buckets for the process: each test empties it first
 
 
 @pytest.fixture
@@ -41,6 +41,9 @@ def s3_bucket(settings, monkeypatch):
         endpoint = f"http://{host}:{port}"
         client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
         client.create_bucket(Bucket=BUCKET)
+        listed = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])
+        for item in listed:
+            client.delete_object(Bucket=BUCKET, Key=item["Key"])
         settings.STORAGES = {
             **settings.STORAGES,
             "default": storage_from_url(
