@@ -204,3 +204,34 @@ def test_the_overdue_queue_and_the_follow_up_page(
     row = analyst.locator("#follow-up tbody tr", has_text=re.compile("Kutai Kartanegara"))
     expect(row.locator("td").nth(1)).to_have_text("2")  # two recommendations received
     context.close()
+
+
+def test_forwarding_a_pemilu_case_asks_for_the_race_between_two_determinations(
+    page: Page,
+) -> None:
+    """An act of 8 Nov 2023 lies between the DPR lists (3 Nov) and the presidential ticket
+    (13 Nov): the forwarding form asks for the race, keeps what was typed, then records it."""
+    from datetime import date
+
+    from e2e.conftest import log_in
+    from netral.cases.models import Case
+    from netral.cases.tests.conftest import make_case
+
+    case = make_case(
+        election="pemilu-2024",
+        act_date=date(2023, 11, 8),
+        registered_on=date(2023, 11, 20),
+        state=Case.State.UNDER_STUDY,
+    )
+    log_in(page, "bawaslu.kukar")
+    page.goto("/perkara/")
+    page.get_by_role("link", name=case.number).click()
+    summary = "Unggahan ajakan memilih calon anggota DPR."
+    _step(page, "forward", {"violation_types": ["online-campaign"], "summary": summary})
+    block = page.locator("#step-forward")
+    expect(block).to_contain_text("sebutkan kontestasinya")
+    expect(block.locator("#id_forward-summary")).to_have_value(summary)
+    block.locator("#id_forward-race").select_option("dpr")
+    block.locator("button[type=submit]").click()
+    _expect_state(page, "Diteruskan ke instansi pemeriksa")
+    expect(page.locator("#case-race")).to_contain_text("DPR")

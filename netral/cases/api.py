@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -90,9 +89,13 @@ class CaseOut(Schema):
     office: str
     region: str | None
     election: str | None
+    # The race the act concerns (its candidate determination decides the track), if recorded.
+    race: str | None
     agency_id: int | None
     accused_name: str
     due_date: date | None
+    # The office's zone (WIB, WITA, WIT): the due date ends at 23:59 there.
+    zone: str
     overdue: bool
     version: int
 
@@ -171,7 +174,7 @@ class TransitionIn(Schema):
     documents: list[DocumentIn] = []
 
 
-def _case_out(case: Case, today: date) -> dict[str, Any]:
+def _case_out(case: Case) -> dict[str, Any]:
     return {
         "id": case.pk,
         "number": case.number,
@@ -181,10 +184,13 @@ def _case_out(case: Case, today: date) -> dict[str, Any]:
         "office": case.office.code,
         "region": case.region_id,
         "election": case.election.slug if case.election else None,
+        "race": case.race.code if case.race_id and case.race else None,
         "agency_id": case.agency_id,
         "accused_name": case.accused_name,
         "due_date": case.due_date,
-        "overdue": bool(case.due_date and case.due_date < today and case.is_open),
+        "zone": case.zone_label,
+        # The deadline ends with the day in the zone of the office holding the case.
+        "overdue": case.overdue,
         "version": case.version,
     }
 
@@ -198,6 +204,7 @@ def _visible_case(request: HttpRequest, case_id: int) -> tuple[Case, Scope]:
         .select_related(
             "office",
             "election",
+            "race",
             "reviewing_agency",
             "ppk",
             "recommended_sanction",
@@ -233,13 +240,12 @@ def list_cases(
     if after is not None and not isinstance(after, int):
         raise InvalidInput("cursor", _("The cursor is not valid; start again without it."))
     queryset = filtered(
-        visible_cases(scope).select_related("office", "election"),
+        visible_cases(scope).select_related("office", "election", "race"),
         CaseFilter(state=state, election=election, region=region, overdue=overdue),
     )
     rows, next_id = page_newest_first(queryset, after=after, size=size)
-    today = timezone.localdate()
     return {
-        "items": [_case_out(c, today) for c in rows],
+        "items": [_case_out(c) for c in rows],
         "next_cursor": encode_cursor(next_id) if next_id is not None else None,
     }
 
@@ -247,7 +253,7 @@ def list_cases(
 @cases_router.get("/{case_id}", response={200: CaseDetailOut, 403: ErrorOut, 404: ErrorOut})
 def case_detail(request: HttpRequest, case_id: int) -> Any:
     case, _scope = _visible_case(request, case_id)
-    out = _case_out(case, timezone.localdate())
+    out = _case_out(case)
     out.update(
         accused=[
             {
@@ -370,5 +376,5 @@ def take_transition(request: HttpRequest, case_id: int, name: str, payload: Tran
     except TransitionError as exc:
         errors = [{"field": f, "message": m} for f, m in exc.errors.items()]
         raise ApiError(exc.status, exc.message, errors) from exc
-    case = Case.objects.select_related("office", "election").get(pk=case.pk)
-    return _case_out(case, timezone.localdate())
+    case = Case.objects.select_related("office", "election", "race").get(pk=case.pk)
+    return _case_out(case)

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from netral.cases import workflow
 from netral.cases.models import Case
+from netral.regions.queries import zone_of
 from netral.registry.nip import digits_of
 from netral.registry.queries import ppk_on
-from netral.rules.classify import classify
-from netral.rules.models import Provision, Sanction, ViolationType, in_force
+from netral.rules.classify import RaceNeeded, classify
+from netral.rules.models import ElectionRace, Provision, Sanction, ViolationType, in_force
 from netral.rules.queries import deadline_rule, due_date, reviewing_agency_on
 
 MAX_TEXT = 5000
@@ -95,6 +96,18 @@ def clean_inputs(
             if len(provisions) != len(set(ids)):
                 errors[spec.name] = _("Some of these provisions do not exist.")
             values[spec.name] = provisions
+        elif spec.kind == "race":
+            race = (
+                next(
+                    (r for r in case.election.races.all() if r.code == str(value)),
+                    None,
+                )
+                if case.election is not None
+                else None
+            )
+            if race is None:
+                errors[spec.name] = _("Choose one of the election's races.")
+            values[spec.name] = race
         elif spec.kind == "office":
             from netral.registry.models import Office
 
@@ -120,7 +133,7 @@ def plain(values: dict[str, Any]) -> dict[str, Any]:
     """The inputs as JSON for the timeline: rule rows by code (or pk), dates as ISO."""
 
     def one(value: Any) -> Any:
-        if isinstance(value, ViolationType | Sanction):
+        if isinstance(value, ViolationType | Sanction | ElectionRace):
             return value.code
         if isinstance(value, Model):
             return value.pk
@@ -176,6 +189,8 @@ def transfer(case: Case, office: Any) -> None:
     # The rollup recounts the regency/city the case leaves as well as the one it joins.
     case.moved_from_regency = case.regency_code  # type: ignore[attr-defined]
     case.office = office
+    # Its deadlines now end in the new office's day (WIB, WITA or WIT).
+    case.zone = zone_of(office.region_id).key
     case.region_id = office.region_id
     parts = (office.region_id or "").split(".")
     case.province_code = parts[0] if parts[0] else ""
@@ -195,7 +210,10 @@ def issuing_office_exists(case: Case) -> bool:
 
 
 def suggestion(case: Case, day: date) -> tuple[str, set[int], list[str], dict[str, int]]:
-    """What the classifier suggests for the case's acts: track, sanction ids, reasons, versions."""
+    """What the classifier suggests for the case's acts: track, sanction ids, reasons, versions.
+
+    Raises ``RaceNeeded`` when the act lies between two races' determinations and the case
+    has no race."""
     act_date = case.act_date or case.forwarded_on or day
     tracks: list[str] = []
     options: dict[str, set[int]] = {"ethics": set(), "discipline": set()}
@@ -204,7 +222,12 @@ def suggestion(case: Case, day: date) -> tuple[str, set[int], list[str], dict[st
     if case.election is None:
         return "", set(), reasons, versions
     for violation_type in case.violation_types.all():
-        result = classify(violation_type=violation_type, act_date=act_date, election=case.election)
+        result = classify(
+            violation_type=violation_type,
+            act_date=act_date,
+            election=case.election,
+            race=case.race,
+        )
         tracks.append(result.track)
         reasons.extend(result.reasons)
         versions.update(result.versions)
@@ -213,6 +236,43 @@ def suggestion(case: Case, day: date) -> tuple[str, set[int], list[str], dict[st
                 options[track].update(o.sanction_id for o in result.options)
     track = "discipline" if "discipline" in tracks else ("ethics" if tracks else "")
     return track, options.get(track, set()), reasons, versions
+
+
+def _take_race(case: Case, values: dict[str, Any], day: date, errors: dict[str, str]) -> None:
+    """Record the race given; without one, ask for it when the track depends on it."""
+    race = values.get("race")
+    if race is not None:
+        case.race = race
+        case.rule_versions[f"rules.electionrace:{race.pk}"] = race.version
+        return
+    try:
+        suggestion(case, day)
+    except RaceNeeded as exc:
+        errors["race"] = str(exc)
+
+
+def _is_dismissal(sanction: Sanction | None) -> bool:
+    return sanction is not None and (
+        sanction.level == Sanction.Level.DISMISSAL or sanction.code.endswith("dismissal")
+    )
+
+
+def _route_problem(route: str, sanction: Sanction | None) -> str | None:
+    """An objection answers sanctions other than dismissal; an administrative appeal answers a
+    dismissal (PNS) or a contract termination (PPPK, whose heavy sanction may be one)."""
+    if route == workflow.OBJECTION and _is_dismissal(sanction):
+        return _("A dismissal is appealed to BPASN (banding administratif), not by objection.")
+    if (
+        route == workflow.ADMINISTRATIVE_APPEAL
+        and sanction is not None
+        and not _is_dismissal(sanction)
+        and not (sanction.employment_type == "PPPK" and sanction.level == Sanction.Level.HEAVY)
+    ):
+        return _(
+            "An administrative appeal to BPASN is only against a dismissal or a PPPK contract "
+            "termination; use an objection (keberatan)."
+        )
+    return None
 
 
 def suggestion_detail(case: Case, day: date) -> dict[str, Any]:
@@ -272,10 +332,14 @@ def apply(
         case.violation_types.set(values["violation_types"])
         for violation_type in values["violation_types"]:
             case.rule_versions[f"rules.violationtype:{violation_type.pk}"] = violation_type.version
+        _take_race(case, values, day, errors)
     elif name == "recommend":
         sanction: Sanction = values["sanction"]
         if sanction.track != values["track"]:
             errors["sanction"] = _("This sanction belongs to the other track.")
+            return
+        _take_race(case, values, day, errors)
+        if errors:
             return
         track, allowed, _reasons, versions = suggestion(case, day)
         departs = bool(track) and (values["track"] != track or sanction.pk not in allowed)
@@ -326,7 +390,14 @@ def apply(
         if filed < decided:
             errors["filed_on"] = _("An appeal cannot be filed before the decision.")
             return
-        rule = deadline_rule("appeal", case.election.kind if case.election else "any", decided)
+        route = values["route"]
+        problem = _route_problem(route, case.imposed_sanction)
+        if problem:
+            errors["route"] = problem
+            return
+        rule = deadline_rule(
+            workflow.APPEAL_FILING[route], case.election.kind if case.election else "any", decided
+        )
         if rule is not None:
             values["appeal_due"] = due_date(rule, decided, case.region_id)
             values["late"] = filed > values["appeal_due"]

@@ -57,6 +57,11 @@ def field_for(spec: workflow.Input, case: Case) -> forms.Field:
         return forms.MultipleChoiceField(
             choices=_provision_choices(case), widget=forms.CheckboxSelectMultiple, **common
         )
+    if spec.kind == "race":
+        races = list(case.election.races.all()) if case.election is not None else []
+        return forms.ChoiceField(
+            choices=[("", "—"), *[(r.code, r.text("name")) for r in races]], **common
+        )
     if spec.kind == "office":
         from netral.intake.services import bawaslu_offices_for_transfer
 
@@ -76,6 +81,13 @@ def field_for(spec: workflow.Input, case: Case) -> forms.Field:
     if spec.name in LONG_TEXT:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
     return forms.CharField(max_length=300, **common)
+
+
+def races_differ(case: Case) -> bool:
+    """Whether the case's election has races determined on different days (and no race yet)."""
+    if case.election is None or case.race_id is not None:
+        return False
+    return len({r.candidate_determination for r in case.election.races.all()}) > 1
 
 
 class TransitionForm(forms.Form):
@@ -101,6 +113,8 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.transition = transition
         for spec in transition.inputs:
+            if spec.kind == "race" and not races_differ(case):
+                continue  # asked only where the races' determinations differ
             self.fields[spec.name] = field_for(spec, case)
         for document in transition.documents:
             self.fields[f"document_{document.kind}"] = forms.FileField(

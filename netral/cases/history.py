@@ -25,6 +25,7 @@ from netral.cases import workflow
 from netral.cases.models import Accused, Case, CaseEvent, State
 from netral.cases.services import region_codes, start_deadline
 from netral.core import audit
+from netral.regions.queries import zone_of
 from netral.registry.importing import ImportFileError, RowIssue, map_header, read_rows
 from netral.registry.models import Agency, CivilServant, Office
 from netral.registry.queries import ppk_on
@@ -245,6 +246,7 @@ def _create(row: Row, actor: Any) -> Case:
         state=state,
         holder=workflow.STATES[state].holder,
         office=row.office,
+        zone=zone_of(row.office.region_id).key,
         region_id=row.office.region_id,
         province_code=province,
         regency_code=regency,

@@ -6,7 +6,9 @@ only stores where a case is, what it carries, and its append-only history.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -62,6 +64,21 @@ class Case(models.Model):
     regency_code = models.CharField(max_length=5, blank=True)
     election = models.ForeignKey(
         "rules.Election", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The race the act concerns (president, DPR, governor...): its candidate determination
+    # decides the track when the election's races were determined on different days.
+    race = models.ForeignKey(
+        "rules.ElectionRace",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("race"),
+    )
+    # The working time zone of the office holding the case (IANA key): its deadlines end at
+    # the end of the day there, and its reminders go out at 08:00 there.
+    zone = models.CharField(
+        _("time zone"), max_length=20, default="Asia/Jakarta", db_default="Asia/Jakarta"
     )
     violation_types = models.ManyToManyField("rules.ViolationType", blank=True, related_name="+")
     # The accused's agency: its PPK receives the recommendation. All accused share it.
@@ -160,14 +177,33 @@ class Case(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.registered_at is not None:
-            from django.utils import timezone
-
-            self.registered_on = timezone.localdate(self.registered_at)
+            self.registered_on = self.registered_at.astimezone(ZoneInfo(self.zone)).date()
         super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
         return self.holder != Holder.NONE
+
+    def local_today(self, now: datetime | None = None) -> date:
+        """Today in the zone of the office holding the case (its deadlines end there)."""
+        from django.utils import timezone
+
+        return (now or timezone.now()).astimezone(ZoneInfo(self.zone)).date()
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return bool(self.due_date and self.is_open and self.due_date < self.local_today(now))
+
+    @property
+    def zone_label(self) -> str:
+        """WIB, WITA or WIT."""
+        from netral.regions.queries import zone_abbreviation
+
+        return zone_abbreviation(ZoneInfo(self.zone))
+
+    @property
+    def overdue(self) -> bool:
+        """Past its due date as of now in the office's zone (the end of that working day)."""
+        return self.is_overdue()
 
 
 class Accused(models.Model):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -12,6 +13,38 @@ from django.utils import timezone
 from netral.cases import workflow
 from netral.cases.models import Case, Holder
 from netral.core.scope import Scope
+from netral.regions.models import Region
+
+# Indonesia's three working zones; a case's ``zone`` is its office's.
+ZONES = tuple(str(z.value) for z in Region.TimeZone)
+
+
+def local_days(now: datetime | None = None) -> dict[str, date]:
+    """Today in each of the three zones (for two hours a day they differ: WIT is ahead)."""
+    moment = now or timezone.now()
+    return {zone: moment.astimezone(ZoneInfo(zone)).date() for zone in ZONES}
+
+
+def zones_agree(now: datetime | None = None) -> bool:
+    """Whether it is the same day in all three zones."""
+    return len(set(local_days(now).values())) == 1
+
+
+def past_due(field: str, today: date | None = None, now: datetime | None = None) -> Q:
+    """Cases whose date ``field`` lies before today in the zone of their office.
+
+    With ``today`` given, that one day for every zone. Otherwise most of the day the three
+    zones share a date and this is one range (``field < today``); in the two hours they differ
+    the later zones add one condition each on the case's zone."""
+    if today is not None:
+        return Q(**{f"{field}__lt": today})
+    days = local_days(now)
+    earliest = min(days.values())
+    condition = Q(**{f"{field}__lt": earliest})
+    for zone, day in days.items():
+        if day > earliest:
+            condition |= Q(**{f"{field}__lt": day, "zone": zone})
+    return condition
 
 
 def jurisdiction(scope: Scope) -> Q | None:
@@ -109,19 +142,20 @@ def filtered(queryset: QuerySet[Case], f: CaseFilter, today: date | None = None)
     return queryset
 
 
-def overdue(queryset: QuerySet[Case], today: date | None = None) -> QuerySet[Case]:
-    """Open cases past their due date (a closed case has none)."""
+def overdue(
+    queryset: QuerySet[Case], today: date | None = None, *, now: datetime | None = None
+) -> QuerySet[Case]:
+    """Open cases past their due date, the day ending in the zone of the case's office (a closed
+    case has none)."""
     # "holder <> 'none'" (not an IN list): the planner then starts from the jurisdiction's index.
-    return queryset.filter(due_date__lt=today or timezone.localdate()).exclude(holder=Holder.NONE)
+    return queryset.filter(past_due("due_date", today, now)).exclude(holder=Holder.NONE)
 
 
-def ppk_overdue(today: date | None = None) -> Q:
+def ppk_overdue(today: date | None = None, *, now: datetime | None = None) -> Q:
     """Recommendations past the PPK's deadline without a decision (the follow-up's "open and
     overdue"), as one condition: served by the partial index of open recommendations."""
-    return Q(
-        recommended_on__isnull=False,
-        decided_on__isnull=True,
-        ppk_due_date__lt=today or timezone.localdate(),
+    return Q(recommended_on__isnull=False, decided_on__isnull=True) & past_due(
+        "ppk_due_date", today, now
     )
 
 
@@ -172,7 +206,6 @@ def follow_up(
     counted from the receipt (or from the issue, while receipt is unconfirmed). ``cases``
     narrows the scope's cases further (a dashboard's filter).
     """
-    today = today or timezone.localdate()
     base = visible_cases(scope) if cases is None else cases
     queryset = base.filter(recommended_on__isnull=False)
     if election:

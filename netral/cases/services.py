@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -33,6 +34,7 @@ from netral.core import audit
 from netral.core.scope import Scope
 from netral.intake.models import Report
 from netral.intake.services import mark_registered, record_progress
+from netral.regions.queries import zone_of
 from netral.rules.models import DeadlineRule, Election
 from netral.rules.queries import deadline_rule, due_date
 
@@ -100,6 +102,10 @@ def next_case_number(office: Any, year: int) -> str:
     return f"{office.code}/{year}/{sequence.last:05d}"
 
 
+def zone_of_case(case: Case) -> ZoneInfo:
+    return ZoneInfo(case.zone)
+
+
 def region_codes(region_id: str | None) -> tuple[str, str]:
     """The province and regency/city codes of a region code (``64.02.05`` -> 64, 64.02)."""
     if not region_id:
@@ -144,7 +150,8 @@ def register_report(
         raise ValidationError(_("The report has no responsible office."))
     now = timezone.now()
     if join is None:
-        today = timezone.localdate(now)
+        # The office's own day: a WITA or WIT office's midnight comes before Jakarta's.
+        today = now.astimezone(zone_of(report.office.region_id)).date()
         province, regency = region_codes(report.region_id)
         agency_id = report.accused_agency_id or (
             report.accused.agency_id if report.accused is not None else None
@@ -154,6 +161,7 @@ def register_report(
             state=State.REGISTERED,
             holder=workflow.STATES[State.REGISTERED].holder,
             office=report.office,
+            zone=zone_of(report.office.region_id).key,
             region_id=report.region_id,
             province_code=province,
             regency_code=regency,
@@ -235,7 +243,7 @@ def refusal(
 
 
 def available(case: Case, scope: Scope, day: date | None = None) -> list[workflow.Transition]:
-    day = day or timezone.localdate()
+    day = day or case.local_today()
     return [
         t for t in workflow.transitions_from(case.state) if refusal(t, case, scope, day) is None
     ]
@@ -389,7 +397,7 @@ def perform(
             )
             % {"state": State(case.state).label}
         )
-    day = day or timezone.localdate()
+    day = day or case.local_today()
     refused = refusal(transition, case, scope, day)
     if refused is not None:
         status, message = refused
@@ -423,16 +431,20 @@ def perform(
     if transition.target is not None:
         case.state = transition.target
         case.holder = workflow.STATES[transition.target].holder
-    if transition.deadline is None:
+    deadline = transition.deadline
+    if transition.deadline_by is not None:
+        choice, steps = transition.deadline_by
+        deadline = steps.get(str(values.get(choice)), deadline)
+    if deadline is None:
         case.due_date, case.deadline_rule = None, None
-    elif transition.deadline != workflow.KEEP:
+    elif deadline != workflow.KEEP:
         start = day
         if transition.deadline_from == "registered":
-            start = timezone.localdate(case.registered_at)
+            start = case.registered_at.astimezone(zone_of_case(case)).date()
         elif transition.deadline_from:
             start = values[transition.deadline_from]
-        case.due_date, case.deadline_rule = start_deadline(case, transition.deadline, start)
-        if transition.deadline == "ppk_follow_up":
+        case.due_date, case.deadline_rule = start_deadline(case, deadline, start)
+        if deadline == "ppk_follow_up":
             case.ppk_due_date = case.due_date
     if case.due_date is None or case.due_date >= day:
         case.overdue_since = None

@@ -1,13 +1,17 @@
 """The deadline watch: reminders before and on the due date, overdue marks and escalation.
 
-Runs periodically in the worker. Each reminder is stored once per case and state entry
-(``Reminder``'s unique key), so running it twice, or in two workers, sends nothing twice.
+Runs hourly in the worker, zone by zone: a deadline ends with the day in the zone of the office
+holding the case (WIB, WITA or WIT), so a case is marked overdue just after that office's
+midnight, and its reminders and escalations go out from 08:00 there. Each reminder is stored
+once per case and state entry (``Reminder``'s unique key), so running it twice, or in two
+workers, sends nothing twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,11 +21,14 @@ from django_tasks import task
 from netral.cases import workflow
 from netral.cases.models import Case, Holder, Reminder, State
 from netral.cases.notifications import case_url, party, supervisors
+from netral.cases.queries import ZONES
 from netral.core.notify import notify
 from netral.rules.calendar import OutOfRange, calendar_for
 
 # Cases due further away than this many calendar days cannot be two working days away.
 LOOKAHEAD_DAYS = 14
+# Reminders and escalations go out from this hour of the office's own day.
+REMINDER_HOUR = 8
 
 
 def _claim(case: Case, kind: str) -> bool:
@@ -45,7 +52,8 @@ def _message(case: Case, kind: str) -> tuple[str, str]:
     values = {
         "number": case.number,
         "state": State(case.state).label,
-        "date": case.due_date.isoformat() if case.due_date else "",
+        # The deadline ends at 23:59 in the office's zone (WIB, WITA or WIT).
+        "date": f"{case.due_date.isoformat()} 23:59 {case.zone_label}" if case.due_date else "",
         "office": case.office.name,
     }
     if kind == Reminder.Kind.DUE_SOON:
@@ -62,15 +70,31 @@ def _renderer(case: Case, kind: str) -> Callable[[], tuple[str, str]]:
     return lambda: _message(case, kind)
 
 
-def watch(today: date | None = None) -> dict[str, int]:
-    """One pass over the open deadlines; returns how many reminders of each kind were sent."""
-    today = today or timezone.localdate()
+def watch(today: date | None = None, *, now: datetime | None = None) -> dict[str, int]:
+    """One pass over the open deadlines; returns how many reminders of each kind were sent.
+
+    ``today`` (tests, a manual run) is one day for every zone, with reminders sent at once;
+    otherwise each zone is watched on its own day, sending from 08:00 there."""
     counts = dict.fromkeys(Reminder.Kind.values, 0)
-    open_cases = Case.objects.exclude(holder=Holder.NONE).filter(due_date__isnull=False)
-    # Overdue: mark once, escalate once per state entry.
+    moment = now or timezone.now()
+    for zone in ZONES:
+        if today is not None:
+            day, send = today, True
+        else:
+            local = moment.astimezone(ZoneInfo(zone))
+            day, send = local.date(), local.hour >= REMINDER_HOUR
+        _watch_zone(zone, day, send, counts)
+    return counts
+
+
+def _watch_zone(zone: str, today: date, send: bool, counts: dict[str, int]) -> None:
+    open_cases = Case.objects.filter(zone=zone, due_date__isnull=False).exclude(holder=Holder.NONE)
+    # Overdue: marked just after the office's midnight, escalated once per state entry.
     Case.objects.filter(
         pk__in=open_cases.filter(due_date__lt=today, overdue_since__isnull=True).values("pk")
     ).update(overdue_since=today)
+    if not send:
+        return
     overdue = open_cases.filter(due_date__lt=today).select_related("office")
     for case in overdue.iterator(chunk_size=500):
         if _claim(case, Reminder.Kind.ESCALATED):
@@ -97,7 +121,6 @@ def watch(today: date | None = None) -> dict[str, int]:
             key = f"case:{case.pk}:{case.state_event}:{kind}"
             notify(users=_holders(case), key=key, url=case_url(case), render=_renderer(case, kind))
             counts[kind] += 1
-    return counts
 
 
 @task()

@@ -211,6 +211,7 @@ def _case_for(request: HttpRequest, pk: int) -> tuple[Case, Scope]:
         .select_related(
             "office",
             "election",
+            "race",
             "agency",
             "reviewing_agency",
             "ppk",

@@ -113,6 +113,8 @@ class Transition:
     deadline: str | None = KEEP
     # The input whose date the deadline counts from; the transition's day otherwise.
     deadline_from: str | None = None
+    # (input, {value: DeadlineRule step or NONE}): the deadline depends on a choice.
+    deadline_by: tuple[str, dict[str, str | None]] | None = None
     # Preconditions beyond the source state: each returns an error message, or None.
     guards: tuple[Callable[[Case, date], Any], ...] = ()
     # Shown to the reporter on the receipt: the input that holds the public reason, if any.
@@ -163,6 +165,39 @@ APPEAL_OUTCOMES = (
     ("upheld", _("Decision upheld")),
     ("changed", _("Sanction changed")),
     ("annulled", _("Decision annulled")),
+)
+# The two routes of an appeal (upaya administratif, PP 79/2021).
+OBJECTION = "objection"
+ADMINISTRATIVE_APPEAL = "administrative"
+APPEAL_ROUTES = (
+    (
+        OBJECTION,
+        _(
+            "Objection (keberatan) to the PPK or the official's superior: sanctions other than "
+            "dismissal"
+        ),
+    ),
+    (
+        ADMINISTRATIVE_APPEAL,
+        _(
+            "Administrative appeal (banding administratif) to BPASN: dismissal (PNS) or contract "
+            "termination (PPPK)"
+        ),
+    ),
+)
+# The deadline rule each route starts in "appeal filed" (none is confirmed for an objection).
+APPEAL_DEADLINES: dict[str, str | None] = {
+    OBJECTION: None,
+    ADMINISTRATIVE_APPEAL: "appeal_administrative_answer",
+}
+# The deadline rule for filing on each route, counted from the decision (lateness is recorded).
+APPEAL_FILING: dict[str, str] = {
+    OBJECTION: "appeal",
+    ADMINISTRATIVE_APPEAL: "appeal_administrative",
+}
+RACE_HELP = _(
+    "The race the act concerns: needed when the act lies between two races' candidate "
+    "determinations (for example between the DPR and the presidential ones)."
 )
 PPK_LATE_STATES = (
     State.RECOMMENDATION_ISSUED,
@@ -260,6 +295,7 @@ TRANSITIONS: dict[str, Transition] = {
             STUDY,
             inputs=(
                 Input("violation_types", _("Violation types"), kind="violation_types"),
+                Input("race", _("Race"), kind="race", required=False, help=RACE_HELP),
                 Input("summary", _("Findings of the study (kajian)")),
             ),
             documents=(Document(CaseDocument.Kind.STUDY, required=False),),
@@ -310,6 +346,7 @@ TRANSITIONS: dict[str, Transition] = {
             State.RECOMMENDATION_ISSUED,
             REVIEW,
             inputs=(
+                Input("race", _("Race"), kind="race", required=False, help=RACE_HELP),
                 Input("track", _("Track"), kind="choice", choices=TRACKS),
                 Input("sanction", _("Recommended sanction"), kind="sanction"),
                 Input("citations", _("Legal basis"), kind="provisions"),
@@ -394,9 +431,14 @@ TRANSITIONS: dict[str, Transition] = {
             (State.DECIDED, State.FOLLOW_UP_REPORTED),
             State.APPEALED,
             DISCIPLINE,
-            inputs=(Input("filed_on", _("Appeal filed on"), kind="date"),),
+            inputs=(
+                Input("route", _("Route of the appeal"), kind="choice", choices=APPEAL_ROUTES),
+                Input("filed_on", _("Appeal filed on"), kind="date"),
+            ),
             documents=(Document(CaseDocument.Kind.APPEAL, required=False),),
             deadline=NONE,
+            deadline_by=("route", APPEAL_DEADLINES),
+            deadline_from="filed_on",
             guards=(_not_appealed_before,),
         ),
         Transition(

@@ -17,6 +17,7 @@ from netral.accounts.queries import scope_for
 from netral.cases import workflow
 from netral.cases.models import Accused, Case, CaseEvent, State
 from netral.cases.services import next_case_number, perform, region_codes, start_deadline
+from netral.regions.queries import zone_of
 from netral.registry.models import CivilServant, Office
 from netral.rules.models import Election, Provision, ViolationType
 
@@ -54,6 +55,7 @@ def seed_cases() -> int:
             state=State.REGISTERED,
             holder=workflow.STATES[State.REGISTERED].holder,
             office=office,
+            zone=zone_of(office.region_id).key,
             region_id=office.region_id,
             province_code=province,
             regency_code=regency,

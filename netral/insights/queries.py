@@ -12,7 +12,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from netral.cases.models import Case, State
-from netral.cases.queries import follow_up, overdue, ppk_overdue, visible_cases
+from netral.cases.queries import follow_up, local_days, overdue, ppk_overdue, visible_cases
 from netral.core import compiled
 from netral.core.scope import Scope
 from netral.insights.models import CaseStat
@@ -194,13 +194,18 @@ def rolled_by_region(scope: Scope, f: SummaryFilter, field: str) -> dict[str, in
     )
 
 
+def _moment(today: date | None) -> Any:
+    """The cache key of "now" for overdue counts: the day in each zone (they change at each
+    zone's midnight), or the one day given."""
+    return today or tuple(sorted(local_days().items()))
+
+
 def overdue_by_holder(scope: Scope, f: SummaryFilter, today: date | None = None) -> dict[str, int]:
     """Open cases past their due date per holder, counted live (the rollup's fallback on a day
-    it was not yet recounted)."""
-    today = today or timezone.localdate()
+    it was not yet recounted); each case's day ends in its office's zone."""
     return dict(
         compiled.rows(
-            ("insights.overdue_by_holder", filter_key(scope, f), today),
+            ("insights.overdue_by_holder", filter_key(scope, f), _moment(today)),
             lambda: (
                 overdue(cases(scope, f), today)
                 .values_list("holder")
@@ -216,9 +221,8 @@ def overdue_open_by_ppk(
 ) -> dict[str, int]:
     """Recommendations past the PPK's deadline without a decision, per PPK, counted live
     over the partial index of open recommendations."""
-    today = today or timezone.localdate()
     rows = compiled.rows(
-        ("insights.overdue_open_by_ppk", filter_key(scope, f), today),
+        ("insights.overdue_open_by_ppk", filter_key(scope, f), _moment(today)),
         lambda: (
             cases(scope, f)
             .filter(ppk_overdue(today))

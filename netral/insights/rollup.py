@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +15,7 @@ from django.utils import timezone
 from netral.cases.models import Case
 from netral.core import compiled
 from netral.insights.models import CaseStat, RollupDay
+from netral.regions.queries import JAKARTA
 
 Partition = tuple[int | None, str]
 
@@ -36,10 +37,10 @@ def _follow_up(recommended: Any) -> dict[str, Any]:
     }
 
 
-def _stat_rows(where: Callable[[str], Q], today: date) -> list[CaseStat]:
+def _stat_rows(where: Callable[[str], Q], now: datetime) -> list[CaseStat]:
     """Every rollup row of the cases ``where(prefix)`` selects, one grouped query per dimension
     (``prefix`` is "" on cases and "case__" on their violation-type links); the overdue counts
-    as of ``today``."""
+    as of ``now``, each case's day ending in its office's zone."""
     from netral.cases.queries import overdue, ppk_overdue
 
     month = Substr(Cast("registered_on", CharField()), 1, 7)
@@ -66,8 +67,8 @@ def _stat_rows(where: Callable[[str], Q], today: date) -> list[CaseStat]:
         for dimension, queryset in _follow_up(cases.filter(recommended_on__isnull=False)).items()
     ]
     queries += [
-        ("overdue", overdue(cases, today), "holder"),
-        ("fu_overdue", cases.filter(ppk_overdue(today)), "ppk_id"),
+        ("overdue", overdue(cases, now=now), "holder"),
+        ("fu_overdue", cases.filter(ppk_overdue(now=now)), "ppk_id"),
     ]
     found: list[tuple[str, Any, str, Any, int]] = []
     for dimension, queryset, field in queries:
@@ -115,7 +116,7 @@ def refresh(partitions: Iterable[Partition]) -> int:
         def where(prefix: str, e: int | None = election_id, r: str = regency) -> Q:
             return _election(e, prefix) & Q(**{f"{prefix}regency_code": r})
 
-        rows = _stat_rows(where, timezone.localdate())
+        rows = _stat_rows(where, timezone.now())
         with transaction.atomic():
             CaseStat.objects.filter(_election(election_id), regency_code=regency).delete()
             CaseStat.objects.bulk_create(rows, batch_size=1000)
@@ -123,10 +124,16 @@ def refresh(partitions: Iterable[Partition]) -> int:
     return written
 
 
+def _jakarta_day(now: datetime) -> date:
+    return now.astimezone(JAKARTA).date()
+
+
 def refresh_all() -> int:
-    """Recount every partition at once, and mark the rollup as today's."""
-    today = timezone.localdate()
-    rows = _stat_rows(lambda prefix: ~Q(**{f"{prefix}regency_code": ""}), today)
+    """Recount every partition at once, and mark the rollup as today's (Jakarta's day: WIB's
+    midnight is the last of the three zones', so the day the overdue counts are exact for)."""
+    now = timezone.now()
+    today = _jakarta_day(now)
+    rows = _stat_rows(lambda prefix: ~Q(**{f"{prefix}regency_code": ""}), now)
     with transaction.atomic():
         CaseStat.objects.all().delete()
         CaseStat.objects.bulk_create(rows, batch_size=2000)
@@ -134,12 +141,21 @@ def refresh_all() -> int:
     return len(rows)
 
 
-def recounted_today() -> bool:
-    """Whether the overdue counts of the rollup hold for today (see ``RollupDay``)."""
+def recounted_today(now: datetime | None = None) -> bool:
+    """Whether the overdue counts of the rollup hold now (see ``RollupDay``).
+
+    A case becomes overdue at its office's midnight: WIT's first, then WITA's, then WIB's. In
+    the two hours between, the zones disagree on the date and the counts are taken live; a
+    rollup recounted then holds the earlier Jakarta day, so it never passes for the next one."""
+    from netral.cases.queries import zones_agree
+
+    moment = now or timezone.now()
+    if not zones_agree(moment):
+        return False
     found = compiled.rows(
         "insights.rollup_day", lambda: RollupDay.objects.filter(pk=1).values_list("day")
     )
-    return bool(found) and found[0][0] == timezone.localdate()
+    return bool(found) and found[0][0] == _jakarta_day(moment)
 
 
 def case_changed(sender: Any, instance: Case, **kwargs: Any) -> None:

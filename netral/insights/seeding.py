@@ -17,13 +17,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from netral.core import reference
+from netral.regions.queries import zone_of
 
 CASE_COLUMNS = [
     "id", "number", "state", "holder", "office_id", "region_id", "province_code", "regency_code",
     "election_id", "agency_id", "accused_name", "act_date", "registration", "registered_by_id",
     "registered_at", "track", "rule_versions", "due_date", "warnings_sent", "state_event",
     "imported", "version", "recommended_on", "recommended_sanction_id", "imposed_sanction_id",
-    "decided_on", "ppk_due_date", "closed_on", "registered_on", "ppk_id",
+    "decided_on", "ppk_due_date", "closed_on", "registered_on", "ppk_id", "zone",
 ]  # fmt: skip
 SERVANT_COLUMNS = [
     "nip", "name", "name_key", "employment_type", "nip_conforms", "birth_date", "sex",
@@ -177,6 +178,8 @@ def seed_cases(count: int, seed: int = 2024) -> int:
     reference.changed()
     office_of = dict(Office.objects.filter(kind="bawaslu").values_list("region_id", "pk"))
     regencies = [r.code for r in regions if r.level == 2]
+    # Each office's zone, looked up before the COPY starts (no query may run during it).
+    zones = {code: zone_of(code).key for code in regencies}
     agencies = regional_agencies()
     government = {a.region_id: a.pk for a in agencies}
     ppk_of = regional_ppks(agencies)
@@ -223,7 +226,7 @@ def seed_cases(count: int, seed: int = 2024) -> int:
                 recommended, sanction, sanction if decided else None, decided,
                 recommended + timedelta(days=20) if recommended else None,
                 registered + timedelta(days=60) if not open_ else None, registered,
-                ppk_of[agency] if recommended else None,
+                ppk_of[agency] if recommended else None, zones[regency],
             )  # fmt: skip
 
     with transaction.atomic():

@@ -25,6 +25,7 @@ from netral.intake.models import (
     ReportLink,
     ReportMessage,
 )
+from netral.regions.queries import zone_of
 from netral.registry.models import Agency, CivilServant, Office
 from netral.rules.models import Election
 from netral.rules.queries import counter_for, deadline_rule
@@ -413,9 +414,12 @@ def set_status(
 @transaction.atomic
 def request_completion(*, report: Report, officer: Any, missing: str) -> date:
     """Return the report to its reporter for completion, with the deadline of the rules."""
-    kind = report.election.kind if report.election else "any"
-    rule = deadline_rule("completion", kind, timezone.localdate())
-    start = timezone.localdate()
+    # One completion rule per election kind; without an election, Pemilu's (as ``is_late``).
+    kind = report.election.kind if report.election else "pemilu"
+    # The office's own day (WIB, WITA or WIT).
+    region = report.office.region_id if report.office is not None else None
+    start = timezone.now().astimezone(zone_of(region)).date()
+    rule = deadline_rule("completion", kind, start)
     due = counter_for(rule).add(start, rule.amount) if rule else start + timedelta(days=3)
     note = f"{missing} (batas / due: {due.isoformat()})"
     ReportMessage.objects.create(

@@ -13,6 +13,7 @@ from netral.core.admin import ReadOnlyAdminMixin
 from netral.rules.models import (
     DeadlineRule,
     Election,
+    ElectionRace,
     ElectionStage,
     Holiday,
     LocalDayOff,
@@ -49,7 +50,17 @@ class VersionedRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class SanctionOptionInline(admin.TabularInline):  # type: ignore[type-arg]
     model = SanctionOption
     extra = 0
-    fields = ("track", "sanction", "role", "condition_id", "confidence", "citation", "position")
+    fields = (
+        "track",
+        "sanction",
+        "timing",
+        "role",
+        "condition_id",
+        "confidence",
+        "citation",
+        "withdrawn",
+        "position",
+    )
     readonly_fields = fields
     can_delete = False
 
@@ -73,8 +84,16 @@ class SanctionAdmin(VersionedRuleAdmin):
 
 @admin.register(SanctionOption)
 class SanctionOptionAdmin(VersionedRuleAdmin):
-    list_display = ("violation_type", "track", "sanction", "role", "confidence", "version")
-    list_filter = ("track", "confidence")
+    list_display = (
+        "violation_type",
+        "track",
+        "sanction",
+        "timing",
+        "confidence",
+        "withdrawn",
+        "version",
+    )
+    list_filter = ("track", "timing", "confidence", "withdrawn")
     list_select_related = ("violation_type", "sanction")
 
 
@@ -88,16 +107,33 @@ class StageInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
+class RaceInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ElectionRace
+    extra = 0
+    readonly_fields = ("code", "name_id", "candidate_determination", "citation", "confidence")
+    fields = readonly_fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Election)
 class ElectionAdmin(VersionedRuleAdmin):
     list_display = ("slug", "kind", "voting_day", "confidence", "version")
-    inlines = [StageInline]
+    inlines = [StageInline, RaceInline]
     filter_horizontal = ("regions",)
 
 
 @admin.register(ElectionStage)
 class ElectionStageAdmin(VersionedRuleAdmin):
     list_display = ("election", "kind", "start", "end", "confidence", "version")
+    list_select_related = ("election",)
+
+
+@admin.register(ElectionRace)
+class ElectionRaceAdmin(VersionedRuleAdmin):
+    list_display = ("election", "code", "candidate_determination", "confidence", "version")
     list_select_related = ("election",)
 
 
@@ -117,7 +153,7 @@ class DeadlineRuleAdmin(VersionedRuleAdmin):
 
 @admin.register(ReviewingAgency)
 class ReviewingAgencyAdmin(VersionedRuleAdmin):
-    list_display = ("code", "name", "valid_from", "valid_to", "version")
+    list_display = ("code", "name", "files", "valid_from", "valid_to", "version")
 
 
 @admin.register(Regulation)
@@ -147,5 +183,5 @@ class LocalDayOffAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(RuleVersion)
 class RuleVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("model", "object_id", "version", "created_at", "reason")
-    list_filter = ("model",)
+    list_display = ("model", "object_id", "version", "created_at", "reason", "correction")
+    list_filter = ("model", "correction")

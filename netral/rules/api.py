@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from netral.core.api import ErrorOut, InvalidInput, Page, keyset_page
 from netral.regions.models import Region
 from netral.rules.calendar import OutOfRange, calendar_for
-from netral.rules.classify import classify
+from netral.rules.classify import RaceNeeded, classify
 from netral.rules.models import DeadlineRule, Election, SanctionOption, ViolationType
 from netral.rules.queries import catalogue, election_by_slug_or_id
 
@@ -105,6 +105,11 @@ class ClassifyIn(Schema):
     act_date: date
     election: str
     role: str = ""
+    # The race (GET /api/v1/elections lists each election's): needed when the act lies between
+    # two races' candidate determinations.
+    race: str = ""
+    # Whether the civil servant was on unpaid leave (CLTN); unknown when left out.
+    on_unpaid_leave: bool | None = None
 
 
 class ClassifiedSanction(Schema):
@@ -114,7 +119,10 @@ class ClassifiedSanction(Schema):
 
 
 class ClassifyOut(Schema):
+    # "ethics", "discipline", or "none" when the act is not a violation.
     track: str
+    violation: bool
+    race: str
     sanctions: list[ClassifiedSanction]
     citations: list[str]
     reasons: list[str]
@@ -135,9 +143,30 @@ def classify_act(request: HttpRequest, payload: ClassifyIn) -> dict[str, Any]:
         raise InvalidInput(
             "election", _("No election is named %(name)s.") % {"name": payload.election}
         )
-    result = classify(
-        violation_type=violation, act_date=payload.act_date, election=election, role=payload.role
-    )
+    race = None
+    if payload.race:
+        race = next((r for r in election.races.all() if r.code == payload.race), None)
+        if race is None:
+            raise InvalidInput(
+                "race",
+                _("%(election)s has no race %(race)s; its races: %(races)s.")
+                % {
+                    "election": election,
+                    "race": payload.race,
+                    "races": ", ".join(r.code for r in election.races.all()) or "-",
+                },
+            )
+    try:
+        result = classify(
+            violation_type=violation,
+            act_date=payload.act_date,
+            election=election,
+            role=payload.role,
+            race=race,
+            on_unpaid_leave=payload.on_unpaid_leave,
+        )
+    except RaceNeeded as exc:
+        raise InvalidInput("race", str(exc)) from exc
     seen: set[str] = set()
     sanctions = []
     for option in result.options:
@@ -152,6 +181,8 @@ def classify_act(request: HttpRequest, payload: ClassifyIn) -> dict[str, Any]:
             )
     return {
         "track": result.track,
+        "violation": result.violation,
+        "race": race.code if race else "",
         "sanctions": sanctions,
         "citations": result.citations,
         "reasons": result.reasons,
@@ -215,6 +246,16 @@ class StageOut(Schema):
     confidence: str
 
 
+class RaceOut(Schema):
+    code: str
+    name_id: str
+    name_en: str
+    candidate_determination: date
+    citation: str
+    confidence: str
+    unverified: bool
+
+
 class ElectionOut(Schema):
     id: int
     slug: str
@@ -224,6 +265,7 @@ class ElectionOut(Schema):
     voting_day: date
     region_codes: list[str]
     stages: list[StageOut]
+    races: list[RaceOut]
     citation: str
     confidence: str
 
@@ -235,12 +277,16 @@ class ElectionOut(Schema):
     def resolve_stages(obj: Election) -> list[Any]:
         return list(obj.stages.all())
 
+    @staticmethod
+    def resolve_races(obj: Election) -> list[Any]:
+        return list(obj.races.all())
+
 
 @elections_router.get("", response=Page[ElectionOut], auth=None)
 def list_elections(
     request: HttpRequest, limit: int | None = None, cursor: str | None = None
 ) -> dict[str, Any]:
-    queryset = Election.objects.prefetch_related("stages", "regions")
+    queryset = Election.objects.prefetch_related("stages", "regions", "races")
     return keyset_page(queryset, key="slug", limit=limit, cursor=cursor)
 
 

@@ -1,7 +1,11 @@
 """Seed the law as data from ``data/catalogue.json`` and national days off from ``holidays``.
 
 Only missing rows are created: rows changed through the admin (new versions) are never
-overwritten by a later run, so a change in the law stays a data change.
+overwritten by a later run, so a change in the law stays a data change. A correction of the
+catalogue (its ``corrections`` list) is applied once to a database seeded before it: every row it
+names that differs from the catalogue becomes a new version with the correction's reason (the
+row's citation names the source), options no longer offered are withdrawn (kept for the cases
+that used them), and missing rows are created. Existing cases keep the versions they recorded.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from netral.rules.calendar import days_off_changed
 from netral.rules.models import (
     DeadlineRule,
     Election,
+    ElectionRace,
     ElectionStage,
     Holiday,
     Provision,
@@ -45,6 +50,65 @@ def _date(value: str | None) -> date | None:
 
 def _provision_key(spec: dict[str, Any]) -> dict[str, Any]:
     return {k: spec[k] for k in ("pasal", "ayat", "huruf", "angka")}
+
+
+def violation_fields(spec: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in spec.items() if k not in ("code", "provisions", "options")}
+
+
+def option_fields(spec: dict[str, Any], sanction: Sanction, position: int) -> dict[str, Any]:
+    return {
+        "track": spec["track"],
+        "role": spec["role"],
+        "condition_id": spec["condition_id"],
+        "condition_en": spec["condition_en"],
+        "confidence": spec["confidence"],
+        "timing": spec.get("timing", "any"),
+        "citation": spec.get("citation") or sanction.citation,
+        "position": position,
+    }
+
+
+def stage_fields(spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "start": _date(spec["start"]),
+        "end": _date(spec["end"]),
+        "citation": spec["citation"],
+        "confidence": spec["confidence"],
+    }
+
+
+def race_fields(spec: dict[str, Any], position: int) -> dict[str, Any]:
+    return {
+        "name_id": spec["name_id"],
+        "name_en": spec["name_en"],
+        "candidate_determination": _date(spec["candidate_determination"]),
+        "citation": spec["citation"],
+        "confidence": spec["confidence"],
+        "position": position,
+    }
+
+
+def deadline_fields(spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "amount": spec["amount"],
+        "unit": spec["unit"],
+        "extension_amount": spec["extension_amount"],
+        "citation": spec["citation"],
+        "confidence": spec["confidence"],
+        "note_id": spec["note_id"],
+        "note_en": spec["note_en"],
+    }
+
+
+def agency_fields(spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": spec["name"],
+        "valid_to": _date(spec["valid_to"]),
+        "files": spec.get("files", "all"),
+        "citation": spec["citation"],
+        "confidence": spec["confidence"],
+    }
 
 
 @transaction.atomic
@@ -85,8 +149,14 @@ def load_rules(path: Path = CATALOGUE) -> LoadCounts:
             code=spec["code"], defaults=fields
         )
         tally(created)
+    # Corrections before the other rows: they turn old rows into the catalogue's (a deadline
+    # row may change its election kind), so the seeding below finds them instead of adding
+    # duplicates. They need the regulations, provisions and sanctions above.
+    from netral.rules.corrections import apply_corrections
+
+    apply_corrections(data, provisions, sanctions)
     for position, spec in enumerate(data["violation_types"]):
-        fields = {k: v for k, v in spec.items() if k not in ("code", "provisions", "options")}
+        fields = violation_fields(spec)
         violation, created = ViolationType.objects.get_or_create(
             code=spec["code"], defaults={**fields, "position": position}
         )
@@ -96,14 +166,8 @@ def load_rules(path: Path = CATALOGUE) -> LoadCounts:
             SanctionOption.objects.bulk_create(
                 SanctionOption(
                     violation_type=violation,
-                    track=option["track"],
                     sanction=sanctions[option["sanction"]],
-                    role=option["role"],
-                    condition_id=option["condition_id"],
-                    condition_en=option["condition_en"],
-                    confidence=option["confidence"],
-                    citation=sanctions[option["sanction"]].citation,
-                    position=index,
+                    **option_fields(option, sanctions[option["sanction"]], index),
                 )
                 for index, option in enumerate(spec["options"])
             )
@@ -122,14 +186,12 @@ def load_rules(path: Path = CATALOGUE) -> LoadCounts:
         tally(created)
         for stage in spec["stages"]:
             _stage, created = ElectionStage.objects.get_or_create(
-                election=election,
-                kind=stage["kind"],
-                defaults={
-                    "start": _date(stage["start"]),
-                    "end": _date(stage["end"]),
-                    "citation": stage["citation"],
-                    "confidence": stage["confidence"],
-                },
+                election=election, kind=stage["kind"], defaults=stage_fields(stage)
+            )
+            tally(created)
+        for position, race in enumerate(spec.get("races", [])):
+            _race, created = ElectionRace.objects.get_or_create(
+                election=election, code=race["code"], defaults=race_fields(race, position)
             )
             tally(created)
     for spec in data["deadlines"]:
@@ -137,27 +199,12 @@ def load_rules(path: Path = CATALOGUE) -> LoadCounts:
             step=spec["step"],
             election_kind=spec["election_kind"],
             valid_from=None,
-            defaults={
-                "amount": spec["amount"],
-                "unit": spec["unit"],
-                "extension_amount": spec["extension_amount"],
-                "citation": spec["citation"],
-                "confidence": spec["confidence"],
-                "note_id": spec["note_id"],
-                "note_en": spec["note_en"],
-            },
+            defaults=deadline_fields(spec),
         )
         tally(created)
     for spec in data["reviewing_agencies"]:
         _agency, created = ReviewingAgency.objects.get_or_create(
-            code=spec["code"],
-            valid_from=_date(spec["valid_from"]),
-            defaults={
-                "name": spec["name"],
-                "valid_to": _date(spec["valid_to"]),
-                "citation": spec["citation"],
-                "confidence": spec["confidence"],
-            },
+            code=spec["code"], valid_from=_date(spec["valid_from"]), defaults=agency_fields(spec)
         )
         tally(created)
     reference.changed()  # bulk writes above (sanction options) send no signals

@@ -165,6 +165,13 @@ class ViolationType(Bilingual, RuleRow):
     allows_ethics = models.BooleanField(_("ethics track possible"), default=True)
     allows_discipline = models.BooleanField(_("discipline track possible"), default=True)
     social_media = models.BooleanField(_("social-media act"), default=False)
+    # The decree forbids some acts only to a civil servant who is not on unpaid leave (CLTN).
+    only_without_unpaid_leave = models.BooleanField(
+        _("a violation only when not on unpaid leave (CLTN)"), default=False
+    )
+    # What is still unverified about this act (shown as unverified on /aturan/).
+    open_question_id = models.CharField(_("open question (Indonesian)"), max_length=400, blank=True)
+    open_question_en = models.CharField(_("open question (English)"), max_length=400, blank=True)
     provisions = models.ManyToManyField(
         Provision, related_name="violation_types", blank=True, verbose_name=_("legal basis")
     )
@@ -225,8 +232,17 @@ class Sanction(Bilingual, RuleRow):
         return self.text("name")
 
 
+class Timing(models.TextChoices):
+    """When an act happened relative to the candidate determination of its race."""
+
+    ANY = "any", _("any time")
+    BEFORE = "before", _("before the candidate determination")
+    AFTER = "after", _("on or after the candidate determination")
+
+
 class SanctionOption(Bilingual, RuleRow):
-    """Which sanctions a violation type allows on a track (optionally for a role or condition)."""
+    """Which sanctions a violation type allows on a track (optionally for a role, a timing
+    or a condition). A withdrawn option stays for the cases that used it, never offered again."""
 
     violation_type = models.ForeignKey(
         ViolationType, on_delete=models.PROTECT, related_name="sanction_options"
@@ -238,6 +254,12 @@ class SanctionOption(Bilingual, RuleRow):
     )
     condition_id = models.CharField(_("condition (Indonesian)"), max_length=300, blank=True)
     condition_en = models.CharField(_("condition (English)"), max_length=300, blank=True)
+    timing = models.CharField(_("timing"), max_length=6, choices=Timing.choices, default=Timing.ANY)
+    withdrawn = models.BooleanField(
+        _("withdrawn"),
+        default=False,
+        help_text=_("No longer offered; kept for the cases that used it."),
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -271,6 +293,29 @@ class Election(Bilingual, RuleRow):
 
     def stage(self, kind: str) -> ElectionStage | None:
         return next((s for s in self.stages.all() if s.kind == kind), None)
+
+
+class ElectionRace(Bilingual, RuleRow):
+    """One race of an election (president, DPR, governor...) with its candidate determination:
+    the track of an act depends on the date of its own race's determination."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="races")
+    code = models.SlugField(_("code"), max_length=40)
+    name_id = models.CharField(_("name (Indonesian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    candidate_determination = models.DateField(_("candidate determination"))
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("election race")
+        verbose_name_plural = _("election races")
+        ordering = ["election_id", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "code"], name="election_race_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text("name")
 
 
 class ElectionStage(RuleRow):
@@ -310,7 +355,15 @@ class DeadlineRule(Bilingual, RuleRow):
         REVIEW = "review", _("reviewing agency verifies and recommends")
         PPK_FOLLOW_UP = "ppk_follow_up", _("PPK follows up the recommendation")
         SUMMONS_INTERVAL = "summons_interval", _("interval between summonses")
-        APPEAL = "appeal", _("appeal by the civil servant")
+        APPEAL = "appeal", _("appeal: objection (keberatan)")
+        APPEAL_ADMINISTRATIVE = (
+            "appeal_administrative",
+            _("appeal: administrative appeal (banding administratif) to BPASN"),
+        )
+        APPEAL_ADMINISTRATIVE_ANSWER = (
+            "appeal_administrative_answer",
+            _("PPK answers an administrative appeal"),
+        )
         COMPLETION = "completion", _("reporter completes an incomplete report")
 
     class Unit(models.TextChoices):
@@ -345,8 +398,17 @@ class DeadlineRule(Bilingual, RuleRow):
 class ReviewingAgency(RuleRow):
     """Which body reviews forwarded cases on a date (KASN until 3 Sep 2024, BKN after)."""
 
+    class Files(models.TextChoices):
+        ALL = "all", _("every file forwarded in its validity")
+        UNPROCESSED = (
+            "unprocessed",
+            _("files forwarded in its validity, and earlier files not yet processed"),
+        )
+        PROCESSED = "processed", _("follow-up of earlier files already processed")
+
     code = models.SlugField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
+    files = models.CharField(_("files"), max_length=12, choices=Files.choices, default=Files.ALL)
 
     class Meta:
         verbose_name = _("reviewing agency")
@@ -411,6 +473,8 @@ class RuleVersion(models.Model):
     data = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True)
+    # The catalogue correction that made this version (the loader applies each one once).
+    correction = models.CharField(max_length=60, blank=True)
 
     class Meta:
         ordering = ["model", "object_id", "version"]

@@ -24,9 +24,9 @@ def catalogue(query: str = "") -> QuerySet[ViolationType]:
         "provisions__regulation",
         Prefetch(
             "sanction_options",
-            queryset=SanctionOption.objects.select_related("sanction").order_by(
-                "track", "position"
-            ),
+            queryset=SanctionOption.objects.filter(withdrawn=False)
+            .select_related("sanction")
+            .order_by("track", "position"),
         ),
     ).order_by("position")
     text = query.strip()
@@ -44,14 +44,43 @@ def catalogue(query: str = "") -> QuerySet[ViolationType]:
 
 
 def election_by_slug_or_id(value: str) -> Election | None:
-    queryset = Election.objects.prefetch_related("stages")
+    queryset = Election.objects.prefetch_related("stages", "races")
     if value.isdigit():
         return queryset.filter(pk=int(value)).first()
     return queryset.filter(slug=value).first()
 
 
 def reviewing_agency_on(day: date) -> ReviewingAgency | None:
-    return ReviewingAgency.objects.filter(in_force(day)).order_by("-valid_from").first()
+    """The agency that receives files forwarded on ``day``."""
+    return (
+        ReviewingAgency.objects.filter(in_force(day))
+        .exclude(files=ReviewingAgency.Files.PROCESSED)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def reviewing_agency_for(
+    forwarded_on: date, processed_on: date | None = None, on: date | None = None
+) -> ReviewingAgency | None:
+    """The agency responsible on ``on`` for a file forwarded on ``forwarded_on``.
+
+    When the agency of the forwarding date is no longer in force on ``on`` (the KASN to BKN
+    switch of 4 Sep 2024, SE MenPANRB 4/2024), the file goes to the successor for files already
+    processed when the old agency had acted on it (``processed_on``) before the switch, and to
+    the successor for unprocessed files otherwise."""
+    first = reviewing_agency_on(forwarded_on)
+    day = max(on or forwarded_on, forwarded_on)
+    if first is None or first.in_force_on(day):
+        return first
+    successors = list(ReviewingAgency.objects.filter(in_force(day)).order_by("-valid_from"))
+    switch = min((s.valid_from for s in successors if s.valid_from), default=None)
+    processed = processed_on is not None and (switch is None or processed_on < switch)
+    wanted = ReviewingAgency.Files.PROCESSED if processed else ReviewingAgency.Files.UNPROCESSED
+    chosen = next((s for s in successors if s.files == wanted), None)
+    return chosen or next(
+        (s for s in successors if s.files != ReviewingAgency.Files.PROCESSED), None
+    )
 
 
 def violation_types() -> list[ViolationType]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,8 +22,18 @@ def _snapshot(obj: RuleRow) -> dict[str, Any]:
 
 
 @transaction.atomic
-def save_rule(*, obj: RuleRow, actor: Any, reason: str) -> RuleRow:
-    """Save a rule row as a new version; the old version stays as a ``RuleVersion``."""
+def save_rule(
+    *,
+    obj: RuleRow,
+    actor: Any,
+    reason: str,
+    correction: str = "",
+    after_save: Callable[[], None] | None = None,
+) -> RuleRow:
+    """Save a rule row as a new version; the old version stays as a ``RuleVersion``.
+
+    ``after_save`` changes what the snapshot should include beyond the row itself (its
+    many-to-many links); ``correction`` names the catalogue correction making this version."""
     label = obj._meta.label_lower
     before: dict[str, Any] = {}
     if obj.pk is not None:
@@ -38,9 +49,16 @@ def save_rule(*, obj: RuleRow, actor: Any, reason: str) -> RuleRow:
     else:
         obj.version = 1
     obj.save()
+    if after_save is not None:
+        after_save()
     after = _snapshot(obj)
     RuleVersion.objects.create(
-        model=label, object_id=str(obj.pk), version=obj.version, data=after, reason=reason
+        model=label,
+        object_id=str(obj.pk),
+        version=obj.version,
+        data=after,
+        reason=reason,
+        correction=correction,
     )
     audit.record(
         action="rule.change" if before else "rule.create",

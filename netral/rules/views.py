@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from netral.rules.models import Track
+from netral.rules.models import DeadlineRule, ElectionRace, ReviewingAgency, Track
 from netral.rules.queries import catalogue
 
 
@@ -23,4 +23,19 @@ def rules_page(request: HttpRequest) -> HttpResponse:
                 "provisions": list(violation.provisions.all()),
             }
         )
-    return render(request, "rules/rules_page.html", {"items": items, "q": query})
+    context = {
+        "items": items,
+        "q": query,
+        "deadlines": [] if query else list(DeadlineRule.objects.order_by("step", "election_kind")),
+        "races": (
+            []
+            if query
+            else list(
+                ElectionRace.objects.select_related("election").order_by(
+                    "-election__voting_day", "position"
+                )
+            )
+        ),
+        "agencies": [] if query else list(ReviewingAgency.objects.order_by("valid_from", "code")),
+    }
+    return render(request, "rules/rules_page.html", context)

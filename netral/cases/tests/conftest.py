@@ -12,6 +12,7 @@ from netral.accounts.queries import scope_for
 from netral.cases import workflow
 from netral.cases.models import Accused, Case, CaseEvent
 from netral.cases.services import start_deadline
+from netral.regions.queries import zone_of
 from netral.registry.models import Agency, CivilServant, Office
 from netral.rules.models import Election, ViolationType
 
@@ -30,11 +31,13 @@ def make_case(
     agency_row = Agency.objects.get(code=agency) if agency else None
     servant = CivilServant.objects.filter(agency=agency_row).order_by("pk").first()
     parts = region.split(".")
+    office_row = Office.objects.get(code=office)
     case = Case.objects.create(
         number=number or f"T/{Case.objects.count() + 1:05d}",
         state=state,
         holder=workflow.STATES[state].holder,
-        office=Office.objects.get(code=office),
+        office=office_row,
+        zone=zone_of(office_row.region_id).key,
         region_id=region,
         province_code=parts[0],
         regency_code=".".join(parts[:2]) if len(parts) > 1 else "",

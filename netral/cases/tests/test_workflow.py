@@ -435,9 +435,15 @@ def test_an_appeal_is_recorded_once_and_flagged_when_late(case_factory, scopes):
         [Upload("examination_report", "bap.pdf", PDF), Upload("decision", "sk.pdf", PDF)],
     )
     case = step(
-        case, "file_appeal", "bkpsdm.kukar", scopes, date(2024, 12, 20), {"filed_on": "2024-12-20"}
+        case,
+        "file_appeal",
+        "bkpsdm.kukar",
+        scopes,
+        date(2024, 12, 20),
+        {"route": "objection", "filed_on": "2024-12-20"},
     )
     event = case.events.get(transition="file_appeal")
+    assert case.due_date is None  # no answer deadline is confirmed for an objection
     assert event.inputs["late"] is True  # 14 working days after 5 Nov 2024 is 25 Nov
     case = step(
         case,

@@ -98,6 +98,100 @@ def test_elections_and_deadlines(client):
     assert stages["campaign"]["end"] == "2024-11-23"
     assert by_slug["pemilu-2024"]["voting_day"] == "2024-02-14"
     deadlines = client.get("/api/v1/deadlines?limit=100").json()["items"]
-    assert len(deadlines) == 13
+    assert len(deadlines) == 16
     assert all(d["citation"] for d in deadlines)
     assert any(d["unverified"] for d in deadlines)
+
+
+def _classify(client, **changes):
+    payload = {**GOOD, **changes}
+    return client.post("/api/v1/rules/classify", payload, content_type="application/json")
+
+
+def test_campaign_team_is_medium_before_and_heavy_after_the_determination(client):
+    before = _classify(client, violation_type="campaign-team", act_date="2024-09-21").json()
+    assert before["track"] == "discipline"
+    assert {s["level"] for s in before["sanctions"]} == {"medium"}
+    after = _classify(client, violation_type="campaign-team", act_date="2024-09-22").json()
+    assert {s["level"] for s in after["sanctions"]} == {"heavy"}
+
+
+def test_support_letter_is_heavy_only(client):
+    for day in ("2024-08-01", "2024-10-01"):
+        body = _classify(client, violation_type="support-letter", act_date=day).json()
+        assert body["track"] == "discipline"
+        assert {s["level"] for s in body["sanctions"]} == {"heavy"}
+
+
+def test_party_approach_is_medium_only_and_not_a_violation_on_unpaid_leave(client):
+    before = _classify(client, violation_type="party-approach", act_date="2024-08-01").json()
+    assert before["track"] == "discipline"
+    assert {s["level"] for s in before["sanctions"]} == {"medium"}
+    assert before["violation"] is True
+    on_leave = _classify(
+        client, violation_type="party-approach", act_date="2024-08-01", on_unpaid_leave=True
+    ).json()
+    assert on_leave["violation"] is False
+    assert on_leave["track"] == "none"
+    assert on_leave["sanctions"] == []
+    assert any("CLTN" in r for r in on_leave["reasons"])
+    working = _classify(
+        client, violation_type="party-approach", act_date="2024-08-01", on_unpaid_leave=False
+    ).json()
+    assert working["violation"] is True
+    assert working["sanctions"]
+
+
+def test_spouse_campaign_is_ethics_only_and_not_a_violation_on_unpaid_leave(client):
+    after = _classify(client, violation_type="spouse-campaign", act_date="2024-10-10").json()
+    assert after["track"] == "ethics"
+    assert {s["level"] for s in after["sanctions"]} == {"moral"}
+    leave = _classify(
+        client, violation_type="spouse-campaign", act_date="2024-10-10", on_unpaid_leave=True
+    ).json()
+    assert leave["violation"] is False
+
+
+def test_unpaid_leave_does_not_excuse_other_acts(client):
+    body = _classify(
+        client, violation_type="banner", act_date="2024-10-10", on_unpaid_leave=True
+    ).json()
+    assert body["violation"] is True
+    assert body["track"] == "discipline"
+
+
+def test_plain_campaign_attendance_is_flagged_unverified(client):
+    body = _classify(client, violation_type="campaign-participation", act_date="2024-10-10")
+    assert any("Pasal 5 huruf n angka 1" in r for r in body.json()["reasons"])
+
+
+def test_elections_list_their_races(client):
+    items = {e["slug"]: e for e in client.get("/api/v1/elections").json()["items"]}
+    races = {r["code"]: r for r in items["pemilu-2024"]["races"]}
+    assert races["president"]["candidate_determination"] == "2023-11-13"
+    assert races["dpr"]["candidate_determination"] == "2023-11-03"
+    assert "PKPU 19/2023" in races["dpr"]["citation"]
+    assert {r["candidate_determination"] for r in items["pilkada-2024"]["races"]} == {"2024-09-22"}
+
+
+def test_between_two_races_the_race_is_needed(client):
+    pemilu = {"violation_type": "banner", "election": "pemilu-2024"}
+    missing = _classify(client, **pemilu, act_date="2023-11-08")
+    assert missing.status_code == 422
+    assert missing.json()["errors"][0]["field"] == "race"
+    legislative = _classify(client, **pemilu, act_date="2023-11-08", race="dpr").json()
+    assert legislative["track"] == "discipline"
+    assert legislative["race"] == "dpr"
+    president = _classify(client, **pemilu, act_date="2023-11-08", race="president").json()
+    assert president["track"] == "ethics"
+    # Before or after every race's determination the race changes nothing.
+    assert _classify(client, **pemilu, act_date="2023-11-02").json()["track"] == "ethics"
+    assert _classify(client, **pemilu, act_date="2023-11-13").json()["track"] == "discipline"
+    # Discipline-only acts without a timed level do not need it.
+    member = _classify(
+        client, **{**pemilu, "violation_type": "party-member"}, act_date="2023-11-08"
+    )
+    assert member.status_code == 200
+    unknown = _classify(client, **pemilu, act_date="2023-11-08", race="governor")
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "race"

@@ -44,12 +44,12 @@ def test_discipline_only_acts_ignore_the_date():
     assert [o.sanction.code for o in result.options] == ["dismissal-not-honourable"]
 
 
-def test_campaign_team_sanction_depends_on_the_role():
-    member = _classify("campaign-team", date(2024, 10, 1), role="member")
-    assert {o.sanction.level for o in member.options} == {"medium"}
-    leader = _classify("campaign-team", date(2024, 10, 1), role="leader")
-    assert {o.sanction.level for o in leader.options} == {"heavy"}
-    assert leader.unverified
+def test_campaign_team_level_depends_on_the_timing_not_the_role():
+    before = _classify("campaign-team", date(2024, 9, 21), role="leader")
+    assert before.track == "discipline"
+    assert {o.sanction.level for o in before.options} == {"medium"}
+    after = _classify("campaign-team", date(2024, 9, 22), role="member")
+    assert {o.sanction.level for o in after.options} == {"heavy"}
 
 
 def test_classification_records_the_rule_versions_used():
