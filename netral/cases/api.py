@@ -109,6 +109,8 @@ class DocumentOut(Schema):
     sha256: str
     size: int
     generated: bool
+    # False while a letter's PDF is being prepared (its number is already reserved).
+    ready: bool
     created_at: datetime
 
 
@@ -283,6 +285,7 @@ def case_detail(request: HttpRequest, case_id: int) -> Any:
                 "sha256": d.sha256,
                 "size": d.size,
                 "generated": d.generated,
+                "ready": bool(d.sha256),
                 "created_at": d.created_at,
             }
             for d in case.documents.all()

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -340,9 +341,12 @@ def take_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @login_required
-def document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
+def document(request: HttpRequest, pk: int, doc: int) -> HttpResponseBase:
     case, _scope = _case_for(request, pk)
     item = get_object_or_404(CaseDocument, pk=doc, case=case)
+    if not item.sha256:
+        messages.info(request, _("This letter is being prepared: reload the page in a moment."))
+        return redirect("cases:detail", pk=case.pk)
     return FileResponse(
         item.file.open("rb"),
         as_attachment=True,

@@ -279,10 +279,11 @@ def my_pact(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def pact_pdf(request: HttpRequest, code: str) -> FileResponse:
+def pact_pdf(request: HttpRequest, code: str) -> HttpResponseBase:
     pact = _pact_for(request, code)
-    if not pact.document:
-        raise Http404
+    if not pact.document_sha256:
+        messages.info(request, _("The PDF is being prepared: reload the page in a moment."))
+        return redirect("commitments:my_pact", code=pact.code)
     return FileResponse(
         pact.document.open("rb"), as_attachment=True, filename=f"pakta-{pact.code}.pdf"
     )
