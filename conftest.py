@@ -42,7 +42,7 @@ def _private_storage(settings: Any, tmp_path: Any) -> None:
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "netral.core.storage.WriteOnceFileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/_private/"},
         },
     }
@@ -125,3 +125,88 @@ def form_data() -> dict[str, str]:
 @pytest.fixture
 def today() -> date:
     return timezone.localdate()
+
+
+# --- Separate processes (workers, schedulers) ---------------------------------------------------
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Tests that copy the seeded database for other processes run first: pytest-django runs
+    transactional tests (which empty the database when they end) after the others, and tests
+    without a ``django_db`` mark, like these, last of all."""
+    items.sort(key=lambda item: "process_db" not in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture
+def process_db(django_db_setup: Any, django_db_blocker: Any, settings: Any, tmp_path: Any) -> Any:
+    """A committed copy of the seeded test database that other processes (``db_worker``,
+    ``run_scheduler``) share with this test: PostgreSQL only, since separate processes on one
+    server are what several machines look like. The test's own ORM calls use the copy too (in
+    autocommit, so the processes see them at once); the copy is dropped afterwards and the
+    seeded test database is left untouched.
+
+    Yields the environment for a subprocess: the copy's URL, the database task backend and a
+    private var/ directory whose media the test's storage shares.
+    """
+    import os
+    import secrets
+    import types
+    import warnings
+
+    import psycopg
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("separate worker processes are tested on PostgreSQL (DATABASE_URL=postgres://)")
+    params = connection.settings_dict
+    original = params["NAME"]
+    clone = f"{original[:40]}_procs_{os.getpid()}_{secrets.token_hex(3)}"
+    admin_args: dict[str, Any] = {
+        "host": params["HOST"] or "127.0.0.1",
+        "port": params["PORT"] or 5432,
+        "user": params["USER"] or "postgres",
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    if params.get("PASSWORD"):
+        admin_args["password"] = params["PASSWORD"]
+    var = tmp_path / "var"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(var / "media"), "base_url": "/_private/"},
+        },
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_db_blocker.unblock():
+        connection.close()
+        with psycopg.connect(**admin_args) as admin:
+            admin.execute(f'CREATE DATABASE "{clone}" TEMPLATE "{original}"')
+        connection.settings_dict["NAME"] = clone
+        try:
+            password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
+            url = (
+                f"postgres://{admin_args['user']}{password}@{admin_args['host']}:"
+                f"{admin_args['port']}/{clone}"
+            )
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "NETRAL_TESTING": "1",
+                "NETRAL_TASKS_IMMEDIATE": "0",
+                "NETRAL_VAR_DIR": str(var),
+            }
+            yield types.SimpleNamespace(env=env, url=url, var=var)
+        finally:
+            connection.close()
+            connection.settings_dict["NAME"] = original
+            # DROP DATABASE waits until every backend of the server has answered a barrier;
+            # a stuck session elsewhere must not hang the test run, so give up after a while.
+            try:
+                with psycopg.connect(**admin_args) as admin:
+                    admin.execute("SET statement_timeout = '60s'")
+                    admin.execute(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)')
+            except psycopg.Error as exc:
+                warnings.warn(f"could not drop {clone}: {exc}", stacklevel=1)

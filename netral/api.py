@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -21,7 +23,50 @@ from netral.registry.api import router as registry_router
 from netral.rules.api import calendar_router, deadlines_router, elections_router, rules_router
 from netral.screening.api import router as screening_router
 
-api = NinjaAPI(
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+COMMON = {
+    400: "The body cannot be read (malformed JSON or multipart).",
+    401: "No valid session or token.",
+    403: "Your role may not do this.",
+    404: "Not found (or not in your jurisdiction).",
+    413: "The request is larger than the server accepts.",
+    422: "A field is not valid; `errors` names it.",
+}
+
+
+class NetralAPI(NinjaAPI):
+    """The OpenAPI document lists every status the API really answers, in the shared error
+    shape: 422 everywhere (typed parameters and the input-cleaning layer), 401 and 403 where a
+    login is needed, 404 where the path names a thing, 400 and 413 where a body is sent."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for path, item in schema["paths"].items():
+            for method, operation in item.items():
+                statuses = [422]
+                if operation.get("security"):
+                    statuses += [401, 403]
+                if "{" in path:
+                    statuses.append(404)
+                if method in ("post", "put", "patch"):
+                    statuses += [400, 413]
+                responses = operation.setdefault("responses", {})
+                for status in statuses:
+                    if status in responses or str(status) in responses:
+                        continue
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": COMMON[status],
+                            "content": {"application/json": {"schema": ERROR_REF}},
+                        },
+                    )
+        return schema
+
+
+api = NetralAPI(
     title="Netral API",
     version="1",
     description=(
@@ -97,3 +142,9 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, _("Not found."), [])
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # A number too large for the database (an id or count far beyond any real one).
+    return _error(request, 422, _("A number is out of range."), [])

@@ -10,7 +10,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from netral.env import env_bool, env_int, env_list, env_str
+from netral.env import env_bool, env_int, env_list, env_str, storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("NETRAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "netral.core.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "netral.core.middleware.CookieLocaleMiddleware",
+    "netral.core.inputs.CleanInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -169,7 +170,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env_bool("NETRAL_AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("NETRAL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("NETRAL_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Two separate counters: failures per username (from any address: a locked user stays locked when
+# the attacker moves on) and failures per address (across usernames: one address cannot spray one
+# password over many users).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("NETRAL_PROXY_COUNT", 0)
@@ -228,11 +232,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "netral" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root; files are served only through views
+# Evidence, letters, pacts, circulars, imports and exports: a local directory by default, or an
+# S3-compatible bucket from NETRAL_STORAGE_URL (s3://bucket/prefix?endpoint_url=...): netral.env.
+NETRAL_STORAGE_URL = env_str("NETRAL_STORAGE_URL")
 STORAGES: dict[str, dict[str, Any]] = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/_private/"},
-    },
+    "default": storage_from_url(NETRAL_STORAGE_URL, str(MEDIA_ROOT)),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -258,6 +262,9 @@ TASKS = {
     }
 }
 NETRAL_WORKER_STALE_SECONDS = env_int("NETRAL_WORKER_STALE_SECONDS", 180)
+# A running export or import whose worker has not refreshed its lease for this long is marked
+# failed by the scheduler's sweep and offered for a retry (netral.core.leases).
+NETRAL_JOB_LEASE_SECONDS = env_int("NETRAL_JOB_LEASE_SECONDS", 120)
 
 # --- Cache (rate limits) ----------------------------------------------------------------------
 # Shared by every process: Redis when NETRAL_CACHE_URL is set, else a database table.
@@ -344,6 +351,8 @@ NETRAL_PERIODIC_TASKS: list[tuple[str, int]] = [
     ("netral.registry.tasks.refresh_all_headcounts", 86400),
     ("netral.commitments.tasks.refresh_all_tallies", 86400),
     ("netral.insights.tasks.expire_exports", 3600),
+    ("netral.insights.tasks.sweep_stale_exports", 60),
+    ("netral.registry.tasks.sweep_stale_imports", 60),
     ("netral.insights.tasks.weekly_summaries", 3600),
     ("netral.insights.tasks.refresh_rollup", 3600),  # recounts once a day, after midnight
     ("netral.core.tasks.purge_counters", 3600),

@@ -82,6 +82,11 @@ if [ -n "$pg_url" ]; then
   run "pytest on PostgreSQL" env DATABASE_URL="$pg_url" $py -m pytest -q -n "$workers" netral
 fi
 
+# The API fuzzed against its own OpenAPI document (schemathesis), under production settings, on
+# PostgreSQL when there is one (it refuses what SQLite accepts, such as NUL bytes).
+run "API fuzzing (schemathesis, gunicorn, production settings)" \
+  env FUZZ_DATABASE_URL="${pg_url:+${pg_url%/*}/netral_fuzz}" bash scripts/fuzz_api.sh
+
 chromium=${NETRAL_CHROMIUM:-/usr/bin/chromium}
 if [ -x "$chromium" ]; then
   run "browser tests (Playwright, Chromium)" env NETRAL_CHROMIUM="$chromium" $py -m pytest -q -p no:xdist e2e

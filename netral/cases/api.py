@@ -14,7 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from netral.cases import workflow
-from netral.cases.models import Case, State
+from netral.cases.models import Case, CaseDocument, State
 from netral.cases.queries import CaseFilter, filtered, page_newest_first, visible_cases
 from netral.cases.services import TransitionError, Upload, available, perform, register_report
 from netral.core.api import (
@@ -23,8 +23,9 @@ from netral.core.api import (
     InvalidInput,
     Page,
     clamp_limit,
-    decode_cursor,
+    column,
     encode_cursor,
+    typed_cursor,
 )
 from netral.core.scope import Scope, request_scope
 from netral.intake.queries import visible_reports
@@ -108,6 +109,8 @@ class DocumentOut(Schema):
     sha256: str
     size: int
     generated: bool
+    # False while a letter's PDF is being prepared (its number is already reserved).
+    ready: bool
     created_at: datetime
 
 
@@ -129,7 +132,7 @@ class CaseDetailOut(CaseOut):
     documents: list[DocumentOut]
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     seq: int
     transition: str
     from_state: str
@@ -161,8 +164,8 @@ class TransitionOut(Schema):
 
 
 class DocumentIn(Schema):
-    kind: str
-    name: str
+    kind: str = column(CaseDocument, "kind")
+    name: str = column(CaseDocument, "original_name")
     content_base64: str
 
 
@@ -234,9 +237,7 @@ def list_cases(
     if state and state not in State.values:
         raise InvalidInput("state", _("Unknown state."))
     size = clamp_limit(limit)
-    after = decode_cursor(cursor) if cursor else None
-    if after is not None and not isinstance(after, int):
-        raise InvalidInput("cursor", _("The cursor is not valid; start again without it."))
+    after = typed_cursor(Case, "id", cursor) if cursor else None
     queryset = filtered(
         visible_cases(scope).select_related("office", "election", "race"),
         CaseFilter(state=state, election=election, region=region, overdue=overdue),
@@ -284,6 +285,7 @@ def case_detail(request: HttpRequest, case_id: int) -> Any:
                 "sha256": d.sha256,
                 "size": d.size,
                 "generated": d.generated,
+                "ready": bool(d.sha256),
                 "created_at": d.created_at,
             }
             for d in case.documents.all()
@@ -293,7 +295,7 @@ def case_detail(request: HttpRequest, case_id: int) -> Any:
 
 
 @cases_router.get(
-    "/{case_id}/timeline", response={200: list[EventOut], 403: ErrorOut, 404: ErrorOut}
+    "/{case_id}/timeline", response={200: list[CaseEventOut], 403: ErrorOut, 404: ErrorOut}
 )
 def case_timeline(request: HttpRequest, case_id: int) -> Any:
     case, _scope = _visible_case(request, case_id)

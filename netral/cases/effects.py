@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from netral.cases import workflow
 from netral.cases.models import Case
+from netral.core.inputs import is_id
 from netral.regions.queries import zone_of
 from netral.registry.nip import digits_of
 from netral.registry.queries import ppk_on
@@ -89,7 +90,7 @@ def clean_inputs(
             values[spec.name] = sanction
         elif spec.kind == "provisions":
             ids = _as_list(value)
-            if not all(i.isdigit() for i in ids):
+            if not all(is_id(i) for i in ids):
                 errors[spec.name] = _("Choose provisions from the list.")
                 continue
             provisions = list(Provision.objects.filter(pk__in=[int(i) for i in ids]))

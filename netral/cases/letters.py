@@ -1,11 +1,20 @@
-"""Letters Netral writes: numbered per office with its pattern, rendered to PDF by WeasyPrint."""
+"""Letters Netral writes: numbered per office with its pattern, rendered to PDF by WeasyPrint.
+
+The number is reserved inside the step's transaction (which locks the office's letter sequence);
+the PDF is rendered after the commit by a task (``netral.cases.tasks.render_letter``), so no
+writer waits on WeasyPrint. Until then the letter's row exists with its number and an empty file,
+and pages show it as being prepared.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -62,34 +71,71 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
 
 
 def write_letter(*, case: Case, event: CaseEvent, kind: str, actor: Any) -> CaseDocument:
-    from netral.cases.services import store_document
+    """Reserve the letter's number and its row now; render its PDF once the step commits."""
+    from netral.cases.tasks import render_letter
 
     day = event.effective_on or timezone.localdate()
     office = issuing_office(case, kind)
     number = letter_number(office, kind, day)
+    document = CaseDocument.objects.create(
+        case=case,
+        event=event,
+        kind=kind,
+        number=number,
+        original_name=f"{kind}-{case.number.replace('/', '-')}.pdf",
+        content_type="application/pdf",
+        size=0,
+        sha256="",
+        generated=True,
+        created_by=actor,
+    )
+    transaction.on_commit(lambda: render_letter.enqueue(document_id=document.pk))
+    return document
+
+
+def render_letter_document(document_id: int) -> bool:
+    """Render a reserved letter and store its PDF once; False when it was already rendered.
+
+    The file is written once: the row is filled only while it has no hash, so a second run (a
+    retried task, a second worker) stores nothing and changes nothing.
+    """
+    from netral.core import audit
+
+    document = CaseDocument.objects.select_related("case", "event").get(pk=document_id)
+    if document.sha256 or document.event is None:
+        return False
+    case, event = document.case, document.event
     context = {
         "case": case,
         "event": event,
-        "office": office,
-        "number": number,
-        "day": day,
+        "office": issuing_office(case, document.kind),
+        "number": document.number,
+        "day": event.effective_on,
         "accused": list(case.accused.select_related("civil_servant__position")),
         "violation_types": list(case.violation_types.prefetch_related("provisions__regulation")),
         "inputs": event.inputs,
         "citations": _citations(event),
     }
-    pdf = render_pdf(f"cases/letters/{kind}.html", context)
-    name = f"{kind}-{case.number.replace('/', '-')}.pdf"
-    return store_document(
-        case=case,
-        event=event,
-        kind=kind,
-        name=name,
-        content=pdf,
-        actor=actor,
-        number=number,
-        generated=True,
+    pdf = render_pdf(f"cases/letters/{document.kind}.html", context)
+    digest = hashlib.sha256(pdf).hexdigest()
+    field = document.file.field
+    stored = field.storage.save(
+        field.generate_filename(document, document.original_name), ContentFile(pdf)
     )
+    with transaction.atomic():
+        filled = CaseDocument.objects.filter(pk=document.pk, sha256="").update(
+            file=stored, size=len(pdf), sha256=digest
+        )
+        if filled:
+            audit.record(
+                action="case.letter_rendered",
+                obj=case,
+                evidence=[{"kind": document.kind, "sha256": digest, "number": document.number}],
+                stream=f"office:{case.office_id}",
+            )
+    if not filled:
+        field.storage.delete(stored)  # another run stored it first
+    return bool(filled)
 
 
 def _citations(event: CaseEvent) -> list[str]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from netral.cases import workflow
 from netral.cases.models import Case, Holder
+from netral.core.inputs import is_id
 from netral.core.scope import Scope
 from netral.regions.models import Region
 
@@ -98,7 +99,7 @@ def filtered(queryset: QuerySet[Case], f: CaseFilter, today: date | None = None)
     if f.state:
         queryset = queryset.filter(state=f.state)
     if f.election:
-        key = "election_id" if f.election.isdigit() else "election__slug"
+        key = "election_id" if is_id(f.election) else "election__slug"
         queryset = queryset.filter(**{key: f.election})
     if f.region:
         if len(f.region) == 2:
@@ -233,7 +234,7 @@ def follow_up(
     base = visible_cases(scope) if cases is None else cases
     queryset = base.filter(recommended_on__isnull=False)
     if election:
-        key = "election_id" if election.isdigit() else "election__slug"
+        key = "election_id" if is_id(election) else "election__slug"
         queryset = queryset.filter(**{key: election})
     group = (
         ["agency_id", "agency__name"] if by == "agency" else ["ppk_id", "ppk__name", "ppk__title"]

@@ -529,7 +529,13 @@ def perform(
             "office": case.office_id,
         },
         reason=event.reason,
-        evidence=[{"kind": d.kind, "sha256": d.sha256, "number": d.number} for d in documents],
+        # A letter's hash is recorded by its own entry once rendered (``case.letter_rendered``).
+        evidence=[
+            {"kind": d.kind, "sha256": d.sha256, "number": d.number}
+            if d.sha256
+            else {"kind": d.kind, "number": d.number}
+            for d in documents
+        ],
         stream=f"office:{case.office_id}",
     )
     transaction.on_commit(lambda: announce(case.pk, seq))

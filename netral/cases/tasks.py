@@ -127,3 +127,11 @@ def _watch_zone(zone: str, today: date, send: bool, counts: dict[str, int]) -> N
 def watch_deadlines() -> dict[str, int]:
     """The periodic entry point (``NETRAL_PERIODIC_TASKS``)."""
     return watch()
+
+
+@task()
+def render_letter(document_id: int) -> bool:
+    """Render a letter whose number the step reserved (see ``netral.cases.letters``)."""
+    from netral.cases.letters import render_letter_document
+
+    return render_letter_document(document_id)

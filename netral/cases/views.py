@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +39,7 @@ from netral.cases.services import (
 )
 from netral.core import held as held_files
 from netral.core.confirm import confirmation_page, confirmed
+from netral.core.inputs import is_id
 from netral.core.menu import gated
 from netral.core.scope import Scope, request_scope, require
 from netral.intake.models import Report
@@ -130,7 +132,7 @@ def registration(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and is_id(value) else None
 
 
 def case_filter(request: HttpRequest) -> CaseFilter:
@@ -382,9 +384,12 @@ def take_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @login_required
-def document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
+def document(request: HttpRequest, pk: int, doc: int) -> HttpResponseBase:
     case, _scope = _case_for(request, pk)
     item = get_object_or_404(CaseDocument, pk=doc, case=case)
+    if not item.sha256:
+        messages.info(request, _("This letter is being prepared: reload the page in a moment."))
+        return redirect("cases:detail", pk=case.pk)
     return FileResponse(
         item.file.open("rb"),
         as_attachment=True,

@@ -12,15 +12,24 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
 from netral.commitments import services
+from netral.commitments.forms import circular_problem
 from netral.commitments.models import Circular, Pact, PledgeCeremony, SocialisationEvent
 from netral.commitments.queries import agencies_in, coverage
 from netral.core import audit
-from netral.core.api import ApiError, ErrorOut, InvalidInput, Page, keyset_page
+from netral.core.api import (
+    ApiError,
+    ErrorOut,
+    InvalidInput,
+    Page,
+    WebLink,
+    column,
+    keyset_page,
+)
 from netral.core.scope import Scope, request_scope
 from netral.regions.models import Region
 from netral.registry.models import Agency
@@ -210,8 +219,8 @@ class PledgeCeremonyIn(Schema):
     election: str
     agency: str
     held_on: date
-    place: str
-    led_by: str
+    place: str = column(PledgeCeremony, "place")
+    led_by: str = column(PledgeCeremony, "led_by")
 
 
 @router.get("/pledges", response={200: Page[CeremonyOut], 403: ErrorOut, 422: ErrorOut})
@@ -303,7 +312,7 @@ def add_attendance(request: HttpRequest, ceremony_id: int, payload: AttendanceIn
     }
 
 
-class EventOut(Schema):
+class SocialisationEventOut(Schema):
     id: int
     election: str
     region: str
@@ -317,12 +326,12 @@ class EventOut(Schema):
 class EventIn(Schema):
     election: str
     region: str
-    title: str
+    title: str = column(SocialisationEvent, "title")
     held_on: date
     mode: str
-    place: str = ""
-    link: str = ""
-    speakers: str = ""
+    place: str = column(SocialisationEvent, "place", "")
+    link: WebLink = ""
+    speakers: str = Field("", max_length=5000)
 
 
 def _event_out(e: SocialisationEvent) -> dict[str, Any]:
@@ -344,7 +353,7 @@ def _covers(scope: Scope, region: str) -> bool:
     return agencies_in(region, scope).exists() if scope.agency_ids else False
 
 
-@router.get("/events", response={200: Page[EventOut], 403: ErrorOut, 422: ErrorOut})
+@router.get("/events", response={200: Page[SocialisationEventOut], 403: ErrorOut, 422: ErrorOut})
 def list_events(
     request: HttpRequest, election: str = "", limit: int | None = None, cursor: str | None = None
 ) -> Any:
@@ -358,7 +367,7 @@ def list_events(
     return keyset_page(queryset, key="id", limit=limit, cursor=cursor, serialize=_event_out)
 
 
-@router.post("/events", response={201: EventOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/events", response={201: SocialisationEventOut, 403: ErrorOut, 422: ErrorOut})
 def create_event(request: HttpRequest, payload: EventIn) -> Any:
     scope = _scope(request, "commitments.events")
     if payload.mode not in SocialisationEvent.Mode.values:
@@ -397,11 +406,11 @@ class CircularOut(Schema):
 class CircularIn(Schema):
     election: str
     region: str
-    number: str
+    number: str = column(Circular, "number")
     issued_on: date
-    issuer: str
-    title: str
-    addressees: str = ""
+    issuer: str = column(Circular, "issuer")
+    title: str = column(Circular, "title")
+    addressees: str = Field("", max_length=5000)
     document_base64: str
 
 
@@ -445,8 +454,9 @@ def create_circular(request: HttpRequest, payload: CircularIn) -> Any:
         content = base64.b64decode(payload.document_base64, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise InvalidInput("document_base64", _("This is not valid base64.")) from exc
-    if not content.startswith(b"%PDF"):
-        raise InvalidInput("document_base64", _("Upload a PDF file."))
+    problem = circular_problem(content)
+    if problem:
+        raise InvalidInput("document_base64", problem)
     if Circular.objects.filter(region=region, number=payload.number).exists():
         raise InvalidInput("number", _("A circular with this number is already recorded."))
     with transaction.atomic():
@@ -462,5 +472,9 @@ def create_circular(request: HttpRequest, payload: CircularIn) -> Any:
             created_by_id=request.user.pk,
         )
         circular.document.save(f"{payload.number}.pdf".replace("/", "-"), ContentFile(content))
-        audit.record(action="commitments.circular", actor=request.user, obj=circular)
+        try:
+            audit.record(action="commitments.circular", actor=request.user, obj=circular)
+        except BaseException:
+            circular.document.delete(save=False)  # nothing stays on disk without its row
+            raise
     return Status(201, _circular_out(circular))

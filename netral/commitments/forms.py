@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from netral.core.files import pdf_active_content
 from netral.core.forms import DateField, DateInput
 from netral.registry.models import Agency, Office
 from netral.rules.models import Election
@@ -162,3 +163,29 @@ class CircularForm(forms.Form):
         label=_("Circular (PDF)"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
     )
     held_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_document(self) -> Any:
+        document = self.cleaned_data["document"]
+        content = document.read()
+        document.seek(0)
+        problem = circular_problem(content)
+        if problem:
+            raise forms.ValidationError(problem)
+        return document
+
+
+def circular_problem(content: bytes) -> str | None:
+    """Why a circular's file cannot be published, or None: it must be a plain PDF (a public
+    document opened by anyone must carry no script, launch action or embedded file)."""
+    if not content.startswith(b"%PDF"):
+        return str(_("Upload a PDF file."))
+    active = pdf_active_content(content)
+    if active:
+        return str(
+            _(
+                "The PDF carries active content (%(names)s). Export it again as a plain PDF "
+                "(print to PDF) and upload that."
+            )
+            % {"names": ", ".join(active)}
+        )
+    return None

@@ -116,11 +116,40 @@ def render_pact(pact: Pact) -> bytes:
     return bytes(HTML(string=html).write_pdf())
 
 
-def _store_pdf(pact: Pact) -> None:
+def store_pact_pdf(pact_id: int) -> bool:
+    """Render a signed pact's PDF and store it once; False when it was already stored.
+
+    Runs in a task after the signature commits, never inside the signing transaction.
+    """
+    pact = Pact.objects.select_related("election", "agency", "unit", "text").get(pk=pact_id)
+    if pact.document_sha256:
+        return False
     pdf = render_pact(pact)
-    pact.document_sha256 = hashlib.sha256(pdf).hexdigest()
-    pact.document.save(f"pakta-{pact.code}.pdf", ContentFile(pdf), save=False)
-    pact.save(update_fields=["document", "document_sha256"])
+    digest = hashlib.sha256(pdf).hexdigest()
+    file_field = pact.document.field
+    stored = file_field.storage.save(
+        file_field.generate_filename(pact, f"pakta-{pact.code}.pdf"), ContentFile(pdf)
+    )
+    with transaction.atomic():
+        filled = Pact.objects.filter(pk=pact.pk, document_sha256="").update(
+            document=stored, document_sha256=digest
+        )
+        if filled:
+            audit.record(
+                action="commitments.pact_document",
+                obj=pact,
+                evidence=[{"code": pact.code, "sha256": digest}],
+            )
+    if not filled:
+        file_field.storage.delete(stored)  # another run stored it first
+    return bool(filled)
+
+
+def _render_after_commit(pact: Pact) -> None:
+    from netral.commitments.tasks import render_pact_pdf
+
+    pact_id = pact.pk
+    transaction.on_commit(lambda: render_pact_pdf.enqueue(pact_id=pact_id))
 
 
 def _before(agency: Agency, day: date) -> tuple[str, str]:
@@ -245,7 +274,7 @@ def record_ceremony(
                 pact.scan_sha256 = hashlib.sha256(scan).hexdigest()
                 pact.scan.save(f"pakta-{pact.code}-scan.pdf", ContentFile(scan), save=False)
                 pact.save(update_fields=["scan", "scan_sha256"])
-            _store_pdf(pact)
+            _render_after_commit(pact)
             result.pacts.append(pact)
         audit.record(
             action="commitments.pact_ceremony",
@@ -257,7 +286,8 @@ def record_ceremony(
                 "signed_on": signed_on,
                 "pacts": [p.code for p in result.pacts],
             },
-            evidence=[{"code": p.code, "sha256": p.document_sha256} for p in result.pacts],
+            # Each PDF's hash is recorded by its own entry once rendered.
+            evidence=[{"code": p.code} for p in result.pacts],
         )
         refresh_after_commit(election.pk, {agency.pk})
     return result
@@ -290,13 +320,13 @@ def sign_personally(*, user: Any, election: Election, token: str) -> Pact:
             actor=user,
             before=_before(servant.agency, today),
         )
-        _store_pdf(pact)
+        _render_after_commit(pact)
         audit.record(
             action="commitments.pact_personal",
             actor=user,
             obj=pact,
             after={"election": election.slug, "code": pact.code},
-            evidence=[{"code": pact.code, "sha256": pact.document_sha256}],
+            evidence=[{"code": pact.code}],
         )
         refresh_after_commit(election.pk, {pact.agency_id})
     return pact

@@ -68,3 +68,11 @@ def refresh_all_tallies() -> int:
     elections |= set(PledgeAttendance.objects.values_list("election_id", flat=True).distinct())
     elections |= set(CoverageTally.objects.values_list("election_id", flat=True).distinct())
     return sum(refresh_tallies(election_id) for election_id in elections)
+
+
+@task()
+def render_pact_pdf(pact_id: int) -> bool:
+    """Render a signed pact's PDF after the signature committed."""
+    from netral.commitments.services import store_pact_pdf
+
+    return store_pact_pdf(pact_id)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import hashlib
 import tempfile
 from pathlib import Path
@@ -47,9 +46,12 @@ from netral.commitments.tallies import refresh_after_commit
 from netral.core import audit
 from netral.core import held as held_files
 from netral.core.confirm import confirmation_page, confirmed
+from netral.core.files import safe_download
+from netral.core.inputs import is_id
 from netral.core.menu import gated
 from netral.core.ratelimit import rate_limited
 from netral.core.scope import Scope, request_scope, require
+from netral.core.sheets import SafeCsvWriter
 from netral.regions.models import Region
 from netral.registry.models import Agency, CivilServant
 from netral.registry.nip import digits_of
@@ -98,7 +100,7 @@ def missing(request: HttpRequest) -> HttpResponseBase:
         agencies_in(request.GET.get("region", "")[:13], scope).values_list("pk", flat=True)
     )
     agency = request.GET.get("agency", "")
-    if agency.isdigit():
+    if is_id(agency):
         agency_ids = [a for a in agency_ids if a == int(agency)]
     rows = heads_without_pact(election, agency_ids)
     if request.GET.get("format") == "csv":
@@ -114,7 +116,7 @@ def missing(request: HttpRequest) -> HttpResponseBase:
             def write(self, value: str) -> str:
                 return value
 
-        writer = csv.writer(Echo())
+        writer = SafeCsvWriter(Echo())
 
         def lines() -> Any:
             yield writer.writerow([_("agency"), _("unit"), "NIP", _("name"), _("position")])
@@ -132,7 +134,7 @@ def missing(request: HttpRequest) -> HttpResponseBase:
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="tanpa-pakta-{election.slug}.csv"'
         return response
-    units = per_unit(election, agency_ids[0]) if agency.isdigit() and agency_ids else []
+    units = per_unit(election, agency_ids[0]) if is_id(agency) and agency_ids else []
     context = {
         "election": election,
         "rows": list(rows[:500]),
@@ -152,7 +154,7 @@ def ceremony_pacts(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     agencies = _agencies(scope)
     agency_id = request.POST.get("agency") or request.GET.get("agency") or ""
-    agency = agencies.filter(pk=int(agency_id)).first() if agency_id.isdigit() else None
+    agency = agencies.filter(pk=int(agency_id)).first() if is_id(agency_id) else None
     agency = agency or agencies.first()
     election = _election(request) if request.method == "GET" else None
     heads: list[tuple[str, str]] = []
@@ -332,10 +334,11 @@ def my_pact(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def pact_pdf(request: HttpRequest, code: str) -> FileResponse:
+def pact_pdf(request: HttpRequest, code: str) -> HttpResponseBase:
     pact = _pact_for(request, code)
-    if not pact.document:
-        raise Http404
+    if not pact.document_sha256:
+        messages.info(request, _("The PDF is being prepared: reload the page in a moment."))
+        return redirect("commitments:my_pact", code=pact.code)
     return FileResponse(
         pact.document.open("rb"), as_attachment=True, filename=f"pakta-{pact.code}.pdf"
     )
@@ -713,7 +716,8 @@ def circulars(request: HttpRequest) -> HttpResponse:
 def circular_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """Public: circulars are public documents."""
     item = get_object_or_404(Circular, pk=pk)
-    return FileResponse(item.document.open("rb"), filename=f"{item.number}.pdf".replace("/", "-"))
+    name = f"{item.number}.pdf".replace("/", "-")
+    return safe_download(item.document.open("rb"), filename=name, content_type="application/pdf")
 
 
 def public_region(request: HttpRequest, code: str) -> HttpResponse:

@@ -6,16 +6,41 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db.models import Field as DjangoField
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import HttpError
+from pydantic import AfterValidator, StringConstraints
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
+
+
+def column(model: type[Model], name: str, default: Any = ...) -> Any:
+    """A schema field as long as the model's column ``name`` allows (its ``max_length``), so a
+    longer text is a 422 naming the field, never a database error."""
+    max_length = getattr(model._meta.get_field(name), "max_length", None)
+    return Field(default, max_length=max_length)
+
+
+def _web_link(value: str) -> str:
+    if value:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except ValidationError as exc:
+            message = _("Enter a web address that starts with http:// or https://.")
+            raise ValueError(message) from exc
+    return value
+
+
+# A link people will open: http(s) only (never javascript:, data: or file:), at most 200 chars.
+WebLink = Annotated[str, StringConstraints(max_length=200), AfterValidator(_web_link)]
 
 
 class FieldError(Schema):
@@ -47,6 +72,26 @@ def decode_cursor(cursor: str) -> Any:
         return value[0]
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidInput("cursor", _("The cursor is not valid; start again without it.")) from exc
+
+
+def typed_cursor(model: type[Model], key: str, cursor: str) -> Any:
+    """The decoded cursor as a value of the model's field ``key``, or a 422 naming ``cursor``."""
+    value = decode_cursor(cursor)
+    field = model._meta.get_field(key)
+    assert isinstance(field, DjangoField)
+    try:
+        if isinstance(value, (dict, list, bool)) or (
+            isinstance(value, float) and not value.is_integer()
+        ):
+            raise ValidationError("not a scalar")
+        typed = field.to_python(value)
+        if isinstance(typed, str) and "\x00" in typed:
+            raise ValidationError("NUL")
+        if isinstance(typed, int) and not -(2**63) <= typed < 2**63:
+            raise ValidationError("out of range")
+    except (ValidationError, ValueError, TypeError, OverflowError) as exc:
+        raise InvalidInput("cursor", _("The cursor is not valid; start again without it.")) from exc
+    return typed
 
 
 class InvalidInput(HttpError):
@@ -81,7 +126,7 @@ def keyset_page(
     size = clamp_limit(limit)
     queryset = queryset.order_by(key)
     if cursor:
-        queryset = queryset.filter(**{f"{key}__gt": decode_cursor(cursor)})
+        queryset = queryset.filter(**{f"{key}__gt": typed_cursor(queryset.model, key, cursor)})
     rows = list(queryset[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

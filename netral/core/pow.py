@@ -7,6 +7,7 @@ so the form still works everywhere but floods cost work.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from datetime import timedelta
@@ -56,6 +57,12 @@ def solved(payload: str) -> bool:
         return False
     if not valid:
         return False
-    # Each solution counts once: a replayed one is treated as no solution.
-    key = f"pow:{hashlib.sha256(payload.encode()).hexdigest()}"
-    return bool(caches["counters"].add(key, 1, 3600))
+    # Each challenge counts once: a replayed solution is treated as no solution. The key is the
+    # signed challenge itself, not the payload's bytes, which re-encoding the JSON would change.
+    try:
+        data = json.loads(base64.b64decode(payload))
+        challenge = f"{data['challenge']}:{data['salt']}"
+    except (ValueError, TypeError, KeyError):
+        return False
+    key = f"pow:{hashlib.sha256(challenge.encode()).hexdigest()}"
+    return bool(caches["counters"].add(key, 1, int(LIFETIME.total_seconds()) + 60))

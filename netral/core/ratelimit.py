@@ -60,3 +60,15 @@ def rate_limited(setting: str, group: str) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def report_limit(request: HttpRequest, solution: str) -> HttpResponse | None:
+    """The one rule for public reports, form and API alike: a solved ALTCHA challenge earns
+    ``NETRAL_RATE_REPORTS``; without one (or a replayed one) the strict
+    ``NETRAL_RATE_REPORTS_NO_POW`` applies as well. Both share their counters per address."""
+    from netral.core.pow import solved
+
+    limited = None
+    if not solved(solution):
+        limited = over_limit(request, "NETRAL_RATE_REPORTS_NO_POW", "intake.report.nopow")
+    return limited or over_limit(request, "NETRAL_RATE_REPORTS", "intake.report")

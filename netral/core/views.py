@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from netral.core import checkpoints
+from netral.core.inputs import is_id
 from netral.core.menu import gated
 from netral.core.models import WorkerHeartbeat
 
@@ -73,7 +74,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
         mine.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("core:notifications")
     before = request.GET.get("before", "")
-    page = mine.filter(pk__lt=int(before)) if before.isdigit() else mine
+    page = mine.filter(pk__lt=int(before)) if is_id(before) else mine
     rows = list(page.order_by("-id")[:51])
     context = {
         "rows": rows[:50],

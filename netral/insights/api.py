@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 
 from netral.core.api import ErrorOut, InvalidInput
+from netral.core.inputs import is_id
 from netral.core.scope import request_scope
 from netral.insights.queries import summary
 from netral.insights.views import summary_filter
@@ -58,6 +59,8 @@ def public_statistics(request: HttpRequest, election: str = "", region: str = ""
     )
     if chosen is None:
         raise InvalidInput("election", _("No election with this slug."))
+    if region and not (len(region) == 2 and is_id(region)):
+        raise InvalidInput("region", _("A province code has two digits, e.g. 64."))
     return {
         "election": chosen.slug,
         "region": region[:2] or None,
@@ -118,6 +121,13 @@ def create_export(request: HttpRequest, payload: ExportIn) -> Any:
         raise InvalidInput("format", _("Choose csv, xlsx or pdf."))
     if not request_scope(request).can(SOURCES[payload.source].capability):
         raise HttpError(403, _("Your role may not see this list."))
+    if payload.format == ExportJob.Format.XLSX:
+        from netral.core.sheets import XLSX_MAX_ROWS
+        from netral.insights.exports import too_many_for_xlsx
+
+        total = SOURCES[payload.source].rows(request_scope(request), payload.filters).count()
+        if total >= XLSX_MAX_ROWS:
+            raise InvalidInput("format", too_many_for_xlsx(total))
     job = start(
         user=request.user, source=payload.source, format=payload.format, params=payload.filters
     )

@@ -49,6 +49,19 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["POST"])
+def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a failed export again, with the same list, filters and format, as a new job."""
+    job = get_object_or_404(ExportJob, pk=pk, user_id=int(request.user.pk or 0))
+    if job.status != ExportJob.Status.FAILED:
+        return redirect("exports:detail", pk=job.pk)
+    if job.source not in SOURCES or not request_scope(request).can(SOURCES[job.source].capability):
+        raise PermissionDenied
+    again = start(user=request.user, source=job.source, format=job.format, params=job.params)
+    return redirect("exports:detail", pk=again.pk)
+
+
+@login_required
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
     """Only its owner, only with a valid signed link, only until it expires; audited."""
     job = get_object_or_404(ExportJob, pk=pk, user_id=int(request.user.pk or 0))

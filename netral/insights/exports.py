@@ -7,7 +7,6 @@ write-only) or a PDF summary (WeasyPrint). The job records progress every chunk.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import tempfile
 from collections.abc import Callable, Iterator
@@ -29,6 +28,7 @@ from netral.accounts.queries import scope_for
 from netral.cases.queries import CaseFilter, filtered, visible_cases
 from netral.core import audit
 from netral.core.scope import Scope
+from netral.core.sheets import XLSX_MAX_ROWS, SafeCsvWriter, xlsx_row
 from netral.insights.models import ExportJob
 from netral.intake.queries import visible_reports
 from netral.registry.queries import visible_civil_servants
@@ -124,6 +124,16 @@ SOURCES: dict[str, Source] = {
 }  # fmt: skip
 
 
+def too_many_for_xlsx(total: int) -> str:
+    return str(
+        _(
+            "An XLSX sheet holds at most %(max)s rows and this list has %(n)s: choose CSV, or "
+            "narrow the filters."
+        )
+        % {"max": f"{XLSX_MAX_ROWS - 1:,}", "n": f"{total:,}"}
+    )
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
@@ -147,7 +157,7 @@ def write_csv(
     rows: QuerySet[Any], header: list[str], out: Path, tick: Callable[[int], None]
 ) -> None:
     with out.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)
         writer.writerow(header)
         for batch in chunks(rows):
             writer.writerows([_cell(v) for v in row] for row in batch)
@@ -161,10 +171,10 @@ def write_xlsx(
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Netral")
-    sheet.append(header)
+    sheet.append(xlsx_row(sheet, header))
     for batch in chunks(rows):
         for row in batch:
-            sheet.append([_cell(v) for v in row])
+            sheet.append(xlsx_row(sheet, [_cell(v) for v in row]))
         tick(len(batch))
     book.save(out)
 
@@ -207,6 +217,8 @@ def run(job: ExportJob) -> None:
                 rows = source.rows(scope, job.params)
                 job.total = rows.count()
                 ExportJob.objects.filter(pk=job.pk).update(total=job.total)
+                if job.format == ExportJob.Format.XLSX and job.total >= XLSX_MAX_ROWS:
+                    raise ValueError(too_many_for_xlsx(job.total))
                 done = 0
 
                 def tick(n: int) -> None:

@@ -103,6 +103,8 @@ class Table:
     values: list[list[str]]  # shown, with totals: len(rows)+1 x len(columns)+1
 
     def as_records(self) -> list[dict[str, str]]:
+        if not self.values:  # nothing to count (no case in this area): no rows, not even a total
+            return []
         keys = [key for key, _label, _q in OUTCOMES] + [TOTAL]
         out = []
         for (key, label), row in zip(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from netral.cases.models import Case, State
 from netral.cases.queries import follow_up, local_days, overdue, ppk_overdue, visible_cases
 from netral.core import compiled
+from netral.core.inputs import is_id
 from netral.core.scope import Scope
 from netral.insights.models import CaseStat
 from netral.insights.rollup import recounted_today
@@ -254,7 +255,7 @@ def rolled_follow_up(
     parts = {name: sums[f"fu_{name}"] for name in ("received", "in_time", "late", "open")}
     overdue_open = sums["fu_overdue"] if today_rolled else overdue_open_by_ppk(scope, f)
     keys = set(parts["received"])
-    labels = ppk_labels([int(k) for k in keys if k.isdigit()])
+    labels = ppk_labels([int(k) for k in keys if is_id(k)])
     rows = [
         {
             "ppk": labels.get(key, "- (-)"),

@@ -14,13 +14,19 @@ logger = logging.getLogger(__name__)
 
 @task()
 def run_export(job_id: int) -> None:
+    from netral.core.leases import leased
     from netral.insights.exports import run
 
-    job = ExportJob.objects.select_related("user").get(pk=job_id)
-    if job.status != ExportJob.Status.QUEUED:
+    # Claim it: a second run of the same task (two workers, a retry) finds nothing to claim.
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, heartbeat_at=timezone.now()
+    )
+    if not claimed:
         return
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
     try:
-        run(job)
+        with leased(ExportJob, job_id):
+            run(job)
     except Exception as exc:  # the job must say it failed, whatever happened
         logger.exception("export %s failed", job_id)
         ExportJob.objects.filter(pk=job_id).update(
@@ -62,3 +68,20 @@ def refresh_rollup() -> int:
     if recounted_today() or not zones_agree():
         return 0
     return refresh_all()
+
+
+@task()
+def sweep_stale_exports() -> int:
+    """Mark failed the exports whose worker died mid-way (its lease ran out); their page then
+    offers to start them again."""
+    from netral.core.leases import expire
+
+    return len(
+        expire(
+            ExportJob,
+            running=ExportJob.Status.RUNNING,
+            failed=ExportJob.Status.FAILED,
+            message_field="error",
+            message="The worker stopped while writing this export (its lease ran out).",
+        )
+    )

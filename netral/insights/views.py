@@ -140,8 +140,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
 
 def transparency_csv(request: HttpRequest) -> HttpResponse:
     """The same suppressed tables as CSV."""
-    import csv
-
+    from netral.core.sheets import SafeCsvWriter
     from netral.insights.public import OUTCOMES, statistics
 
     election = Election.objects.filter(slug=request.GET.get("election", "")).first()
@@ -151,7 +150,7 @@ def transparency_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"transparansi-{election.slug if election else 'kosong'}{'-' + region if region else ''}"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     writer.writerow(["table", "key", "label", *[str(label) for _k, label, _q in OUTCOMES], "total"])
     for table in statistics(election, region) if election else []:
         for record in table.as_records():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import date
 from typing import Any
@@ -14,10 +15,12 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from netral.core.api import ErrorOut, InvalidInput, Page, keyset_page
-from netral.core.ratelimit import over_limit
+from netral.core.pow import new_challenge
+from netral.core.ratelimit import over_limit, report_limit
 from netral.core.scope import request_scope
-from netral.intake.evidence import EvidenceRejected, store_upload
+from netral.intake.evidence import MAX_FILES, EvidenceRejected, store_upload
 from netral.intake.forms import NOT_SURE, ReportForm
+from netral.intake.models import Evidence
 from netral.intake.queries import visible_reports
 from netral.intake.services import (
     TransferRefused,
@@ -46,7 +49,9 @@ class UploadOut(Schema):
     size: int
 
 
-@router.post("/uploads", response={201: UploadOut, 413: ErrorOut, 422: ErrorOut}, auth=None)
+@router.post(
+    "/uploads", response={201: UploadOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut}, auth=None
+)
 def upload_evidence(request: HttpRequest, file: File[UploadedFile]) -> Any:
     """Store one evidence file; reference its ``id`` in the report's ``evidence`` list."""
     limited = over_limit(request, "NETRAL_RATE_UPLOADS", "intake.upload")
@@ -104,6 +109,27 @@ class ReportIn(Schema):
     evidence: list[str] = []
     reporter: ReporterIn | None = None
     statement_true: bool
+    altcha: str = Field(
+        "",
+        max_length=2000,
+        description="An ALTCHA solution (base64 JSON) to a challenge from "
+        "`GET /api/v1/reports/challenge`. With it the normal rate limit applies; without it "
+        "the strict one, as on the form.",
+    )
+
+
+class ChallengeOut(Schema):
+    algorithm: str
+    challenge: str
+    maxnumber: int
+    salt: str
+    signature: str
+
+
+@router.get("/challenge", response=ChallengeOut, auth=None)
+def challenge(request: HttpRequest) -> Any:
+    """A proof-of-work challenge (ALTCHA, SHA-256) to solve before ``POST /api/v1/reports``."""
+    return json.loads(new_challenge())
 
 
 class ReceiptOut(Schema):
@@ -126,10 +152,32 @@ _FIELD_NAMES = {
 }
 
 
-@router.post("", response={201: ReceiptOut, 422: ErrorOut}, auth=None)
+def _check_evidence_ids(ids: list[str]) -> None:
+    """Every ``evidence`` id must be one that ``POST /uploads`` answered: never dropped silently."""
+    if len(ids) > MAX_FILES:
+        message = _("At most %(n)d files per report.") % {"n": MAX_FILES}
+        raise FieldErrors([{"field": "evidence", "message": message}])
+    known = set(
+        Evidence.objects.filter(upload_token__in=ids).values_list("upload_token", flat=True)
+    )
+    unknown = [(i, token) for i, token in enumerate(ids) if token not in known]
+    if unknown:
+        raise FieldErrors(
+            [
+                {
+                    "field": f"evidence.{i}",
+                    "message": _("No upload has the id “%(id)s”; upload the file again.")
+                    % {"id": token[:60]},
+                }
+                for i, token in unknown
+            ]
+        )
+
+
+@router.post("", response={201: ReceiptOut, 422: ErrorOut, 429: ErrorOut}, auth=None)
 def create_report(request: HttpRequest, payload: ReportIn) -> Any:
     """Submit a report. Send an ``Idempotency-Key`` header: a retry returns the same receipt."""
-    limited = over_limit(request, "NETRAL_RATE_REPORTS", "intake.report")
+    limited = report_limit(request, payload.altcha)
     if limited is not None:
         return limited
     reporter = payload.reporter
@@ -167,13 +215,14 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Any:
                 for message in messages
             ]
         )
+    _check_evidence_ids(payload.evidence)
     data = form.cleaned_data
     key = request.headers.get("Idempotency-Key", "").strip()[:80]
     result = submit_report(
         fields=form.report_fields(),
         identity=form.identity(),
         links=data["links"],
-        upload_tokens=payload.evidence[:10],
+        upload_tokens=payload.evidence,
         idempotency_key=f"api:{key}" if key else f"api:{secrets.token_urlsafe(18)}",
     )
     receipt = {
@@ -189,7 +238,7 @@ class StatusIn(Schema):
     secret: str
 
 
-class EventOut(Schema):
+class HistoryEventOut(Schema):
     at: str
     status: str
     label: str
@@ -211,11 +260,11 @@ class StatusOut(Schema):
     stage_label: str
     closed: bool
     time_zone: str
-    history: list[EventOut]
+    history: list[HistoryEventOut]
     messages: list[MessageOut]
 
 
-@router.post("/status", response={200: StatusOut, 404: ErrorOut}, auth=None)
+@router.post("/status", response={200: StatusOut, 404: ErrorOut, 429: ErrorOut}, auth=None)
 def report_status(request: HttpRequest, payload: StatusIn) -> Any:
     """Where the report stands, as the status page says it: each public stage once, in order,
     times in the responsible office's zone (ISO 8601 with its offset); a wrong secret

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import tempfile
+import warnings
 from dataclasses import dataclass
 from typing import IO
 
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from netral.core.files import pdf_active_content
 from netral.intake.models import Evidence
 
 MB = 1024 * 1024
@@ -79,12 +81,34 @@ def _too_large(limit: int) -> EvidenceRejected:
 _FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
 
 
+# Largest image accepted, in pixels: 40 megapixels is more than any phone camera takes, and
+# decoding it costs about 160 MB. A "decompression bomb" (a tiny PNG that claims 144 MP) is
+# refused from its header, before a single pixel is decoded.
+MAX_PIXELS = 40_000_000
+
+
 def strip_image_metadata(data: IO[bytes], content_type: str) -> bytes:
-    """Re-encode an image without EXIF, GPS, XMP, ICC or comments; orientation applied first."""
+    """Re-encode an image without EXIF, GPS, XMP, ICC or comments; orientation applied first.
+
+    The dimensions are read from the header first: above ``MAX_PIXELS`` the image is refused
+    without being decoded."""
     fmt = _FORMATS[content_type]
-    with Image.open(data) as image:
-        image.load()
-        clean = (ImageOps.exif_transpose(image) or image).copy()
+    try:
+        with warnings.catch_warnings():
+            # Pillow's own bomb warning: the size is judged just below, against MAX_PIXELS.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(data)
+        with image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise EvidenceRejected(
+                    _("The image is too large (%(mp)d megapixels; at most %(max)d).")
+                    % {"mp": width * height // 1_000_000, "max": MAX_PIXELS // 1_000_000}
+                )
+            image.load()
+            clean = (ImageOps.exif_transpose(image) or image).copy()
+    except Image.DecompressionBombError as exc:
+        raise EvidenceRejected(_("The image is too large.")) from exc
     clean.info.clear()  # everything Pillow would write back: exif, icc_profile, xmp, comment
     if fmt == "JPEG" and clean.mode not in ("RGB", "L"):
         clean = clean.convert("RGB")
@@ -119,6 +143,16 @@ def store_upload(upload: UploadedFile, *, upload_token: str) -> Evidence:
         existing = Evidence.objects.filter(upload_token=upload_token, sha256=digest.hexdigest())
         if existing.exists():
             return existing.get()
+        # Every check runs before anything is written to storage: a refused file leaves nothing.
+        clean: bytes | None = None
+        if sniffed.kind == "image":
+            spool.seek(0)
+            try:
+                clean = strip_image_metadata(spool, sniffed.content_type)
+            except (OSError, ValueError, SyntaxError) as exc:
+                if isinstance(exc, EvidenceRejected):
+                    raise
+                raise EvidenceRejected(_("The image cannot be read; it may be damaged.")) from exc
         spool.seek(0)
         evidence = Evidence(
             upload_token=upload_token,
@@ -129,24 +163,32 @@ def store_upload(upload: UploadedFile, *, upload_token: str) -> Evidence:
         )
         name = f"{evidence.sha256[:16]}"
         evidence.original.save(name, File(spool), save=False)
-        spool.seek(0)
-        if sniffed.kind == "image":
-            try:
-                clean = strip_image_metadata(spool, sniffed.content_type)
-            except (OSError, ValueError) as exc:
-                raise EvidenceRejected(_("The image cannot be read; it may be damaged.")) from exc
+        if clean is not None:
             evidence.working.save(name, ContentFile(clean), save=False)
             evidence.working_sha256 = hashlib.sha256(clean).hexdigest()
             evidence.metadata_removed = True
         else:
             evidence.working = evidence.original.name
             evidence.working_sha256 = evidence.sha256
+        if sniffed.content_type == "application/pdf":
+            spool.seek(0)
+            evidence.active_content = ", ".join(pdf_active_content(spool.read()))[:200]
     try:
         with transaction.atomic():
             evidence.save()
-    except IntegrityError:  # the same file stored by a concurrent retry
+    except IntegrityError:  # the same file stored by a concurrent retry: keep its files only
+        _remove_files(evidence)
         return Evidence.objects.get(upload_token=upload_token, sha256=evidence.sha256)
+    except BaseException:
+        _remove_files(evidence)
+        raise
     return evidence
+
+
+def _remove_files(evidence: Evidence) -> None:
+    names = {evidence.original.name, evidence.working.name} - {"", None}
+    for name in names:
+        evidence.original.storage.delete(str(name))
 
 
 def has_working_copy(evidence: Evidence) -> bool:

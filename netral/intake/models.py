@@ -186,6 +186,9 @@ class Evidence(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     working_sha256 = models.CharField(max_length=64, blank=True)
     metadata_removed = models.BooleanField(default=False)
+    # Active content a PDF carries (/JavaScript, /Launch...): shown to officers as a warning; the
+    # file is only ever downloaded, never opened in Netral's pages.
+    active_content = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

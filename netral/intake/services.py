@@ -27,6 +27,7 @@ from netral.intake.models import (
 )
 from netral.regions.queries import zone_of
 from netral.registry.models import Agency, CivilServant, Office
+from netral.rules.calendar import OutOfRange
 from netral.rules.models import Election
 from netral.rules.queries import counter_for, deadline_rule
 
@@ -114,7 +115,13 @@ def is_late(*, act_date: date, learned_date: date, election: Election | None) ->
     rule = deadline_rule("report", kind, learned_date)
     if rule is None:
         return False
-    return counter_for(rule).add(learned_date, rule.amount) < timezone.localdate()
+    today = timezone.localdate()
+    try:
+        return counter_for(rule).add(learned_date, rule.amount) < today
+    except OutOfRange:
+        # Learned before the loaded calendar begins (years ago): long past any report deadline;
+        # after it ends: not late yet.
+        return learned_date < today
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from netral.accounts.queries import custodians_of, is_custodian_of
 from netral.core import audit
+from netral.core.files import safe_download
+from netral.core.inputs import is_id
 from netral.core.menu import gated
-from netral.core.pow import new_challenge, solved
-from netral.core.ratelimit import over_limit, rate_limited
+from netral.core.pow import new_challenge
+from netral.core.ratelimit import rate_limited, report_limit
 from netral.core.scope import request_scope, require
 from netral.intake.evidence import MAX_FILES, EvidenceRejected, has_working_copy, store_upload
 from netral.intake.forms import FindingForm, ReceiptForm, ReplyForm, ReportForm
@@ -111,10 +113,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         form = ReportForm(initial={"submission_token": _token(), "upload_token": _token()})
         return _form_page(request, form, [], 200)
     # A solved proof of work earns the normal limit; without it a stricter one applies.
-    limited = None
-    if not solved(str(request.POST.get("altcha", ""))):
-        limited = over_limit(request, "NETRAL_RATE_REPORTS_NO_POW", "intake.report.nopow")
-    limited = limited or over_limit(request, "NETRAL_RATE_REPORTS", "intake.report")
+    limited = report_limit(request, str(request.POST.get("altcha", "")))
     if limited is not None:
         return limited
     form, key, upload_token = _bound_form(request, ReportForm, "form")
@@ -173,6 +172,7 @@ def _receipt_context(report: Report) -> dict[str, Any]:
 
 
 @never_cache
+@rate_limited("NETRAL_RATE_RECEIPTS", "intake.receipt")
 @require_POST
 def receipt_download(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST)
@@ -277,7 +277,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if election:
         queryset = queryset.filter(election__slug=election)
     before = request.GET.get("before", "")
-    if before.isdigit():
+    if is_id(before):
         queryset = queryset.filter(pk__lt=int(before))
     rows = list(queryset.order_by("-id")[:51])
     query = request.GET.copy()
@@ -413,10 +413,11 @@ def evidence_file(request: HttpRequest, code: str, pk: int, which: str) -> FileR
         stored = evidence.original
     else:
         stored = evidence.working
-    response = FileResponse(
+    # Only an image's working copy may show inline; a PDF (or anything else) never runs here.
+    response = safe_download(
         stored.open("rb"),
         content_type=evidence.content_type,
-        as_attachment=original,
+        inline=not original,
         filename=evidence.original_name,
     )
     add_never_cache_headers(response)

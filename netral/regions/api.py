@@ -26,7 +26,12 @@ class RegionOut(Schema):
         return obj.parent_id
 
 
-@router.get("", response=Page[RegionOut], auth=None, summary="Provinces, or a region's children")
+@router.get(
+    "",
+    response={200: Page[RegionOut], 404: ErrorOut},
+    auth=None,
+    summary="Provinces, or a region's children",
+)
 def list_regions(
     request: HttpRequest,
     parent: str | None = None,

@@ -286,6 +286,8 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Refreshed while a worker runs the job (netral.core.leases); a stale one means it died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=8, default="id")
     source = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=255)

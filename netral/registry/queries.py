@@ -24,7 +24,7 @@ def search_civil_servants(scope: Scope, query: str) -> tuple[QuerySet[CivilServa
     """Civil servants matching a NIP prefix (digits) or a name prefix; returns the sort key."""
     queryset = visible_civil_servants(scope).select_related("agency", "unit", "position")
     text = " ".join(query.split())
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return queryset.filter(nip__startswith=text), "nip"
     if text:
         return queryset.filter(name_key__startswith=text.lower()), "name"

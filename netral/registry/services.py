@@ -113,3 +113,28 @@ def start_import(
     )
     transaction.on_commit(lambda: run_import.enqueue(job.pk))
     return job
+
+
+@transaction.atomic
+def retry_import(*, job: ImportJob, actor: Any) -> ImportJob:
+    """A new job for a failed one's kept file (imports upsert, so a partial run is harmless)."""
+    from netral.registry.tasks import run_import
+
+    again = ImportJob.objects.create(
+        created_by=actor,
+        language=job.language,
+        source=job.source.name,
+        original_name=job.original_name,
+        sha256=job.sha256,
+        allowed_agencies=job.allowed_agencies,
+    )
+    audit.record(
+        action="registry.import.retry",
+        actor=actor,
+        obj=again,
+        after={"file": again.original_name, "sha256": again.sha256, "retry_of": job.pk},
+        evidence=[{"sha256": again.sha256, "name": again.original_name}],
+        stream=REGISTRY_STREAM,
+    )
+    transaction.on_commit(lambda: run_import.enqueue(again.pk))
+    return again

@@ -20,10 +20,19 @@ logger = logging.getLogger(__name__)
 
 @task()
 def run_import(job_id: int) -> None:
-    job = ImportJob.objects.get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED:
-        return  # already taken by another worker run
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    from netral.core.leases import leased
+
+    # Claim it: a second run of the same task (two workers, a retry) finds nothing to claim.
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, heartbeat_at=timezone.now()
+    )
+    if not claimed:
+        return
+    with leased(ImportJob, job_id):
+        _run_import(ImportJob.objects.get(pk=job_id))
+
+
+def _run_import(job: ImportJob) -> None:
 
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
@@ -93,3 +102,20 @@ def refresh_all_headcounts() -> int:
     from netral.registry.headcount import refresh_headcounts
 
     return refresh_headcounts()
+
+
+@task()
+def sweep_stale_imports() -> int:
+    """Mark failed the imports whose worker died mid-way (its lease ran out); their page then
+    offers to start them again."""
+    from netral.core.leases import expire
+
+    return len(
+        expire(
+            ImportJob,
+            running=ImportJob.Status.RUNNING,
+            failed=ImportJob.Status.FAILED,
+            message_field="message",
+            message="",  # the page names the stop in the reader's language
+        )
+    )

@@ -11,4 +11,5 @@ urlpatterns = [
     path("impor/", views.import_start, name="import"),
     path("impor/<int:pk>/", views.import_detail, name="import_detail"),
     path("impor/<int:pk>/laporan.csv", views.import_report, name="import_report"),
+    path("impor/<int:pk>/ulangi/", views.import_retry, name="import_retry"),
 ]

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
 
 from netral.core.api import InvalidInput, decode_cursor, encode_cursor
 from netral.core.menu import gated
@@ -125,6 +126,19 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     template = "registry/_import_progress.html" if request.GET.get("partial") else None
     return render(request, template or "registry/import_detail.html", {"job": job})
+
+
+@login_required
+@require_http_methods(["POST"])
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import a failed job's kept file again, as a new job."""
+    from netral.registry.services import retry_import
+
+    job = _own_job(request, pk)
+    if job.status != ImportJob.Status.FAILED:
+        return redirect("registry:import_detail", pk=job.pk)
+    again = retry_import(job=job, actor=request.user)
+    return redirect("registry:import_detail", pk=again.pk)
 
 
 @login_required

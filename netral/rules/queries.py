@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 
 from netral.core import reference
+from netral.core.inputs import is_id
 from netral.rules.calendar import CALENDAR_DAYS, DayCounter, calendar_for
 from netral.rules.models import (
     DeadlineRule,
@@ -45,7 +46,7 @@ def catalogue(query: str = "") -> QuerySet[ViolationType]:
 
 def election_by_slug_or_id(value: str) -> Election | None:
     queryset = Election.objects.prefetch_related("stages", "races")
-    if value.isdigit():
+    if is_id(value):
         return queryset.filter(pk=int(value)).first()
     return queryset.filter(slug=value).first()
 

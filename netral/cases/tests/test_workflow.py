@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import holidays
 import pytest
+from django.test import TestCase
 
 from netral.cases import workflow
 from netral.cases.models import Case, CaseDocument, CaseEvent, State
@@ -22,18 +23,20 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def step(case, name, who, scopes, day, inputs=None, uploads=None):
+    """One step as a request makes it: committed, then its after-commit work (letters) done."""
     user, scope = scopes(who)
     case.refresh_from_db()
-    return perform(
-        case_id=case.pk,
-        name=name,
-        actor=user,
-        scope=scope,
-        version=case.version,
-        inputs=inputs or {},
-        uploads=uploads,
-        day=day,
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return perform(
+            case_id=case.pk,
+            name=name,
+            actor=user,
+            scope=scope,
+            version=case.version,
+            inputs=inputs or {},
+            uploads=uploads,
+            day=day,
+        )
 
 
 def citations(case):
@@ -142,7 +145,12 @@ def test_a_case_walks_from_registration_to_closed_with_letters_and_trail(case_fa
         "close",
     ]
     entries = AuditEntry.objects.filter(object_id=str(case.pk), action__startswith="case.")
-    assert entries.count() == 9
+    # Nine steps, and each of the two letters' hashes recorded once it was rendered.
+    assert entries.count() == 11
+    rendered = entries.filter(action="case.letter_rendered")
+    assert sorted(e.evidence[0]["sha256"] for e in rendered) == sorted(
+        [forwarding.sha256, recommendation.sha256]
+    )
     decide = entries.get(action="case.decide")
     assert {e["kind"] for e in decide.evidence} == {"examination_report", "decision"}
     assert verify_all()[1] == []

@@ -14,6 +14,7 @@ from netral.accounts.queries import scope_for
 from netral.commitments import services
 from netral.commitments.models import Pact, PledgeAttendance
 from netral.commitments.queries import coverage
+from netral.core.models import AuditEntry
 from netral.demo.seed import demo_totp_key
 from netral.registry.models import Agency, CivilServant
 from netral.rules.models import Election
@@ -36,20 +37,32 @@ def heads(agency, n=None):
     return list(queryset.order_by("pk")[:n] if n else queryset.order_by("pk"))
 
 
-def test_a_ceremony_records_many_pacts_with_pdfs_and_codes(pilkada, kukar, personas):
+def test_a_ceremony_records_many_pacts_with_pdfs_and_codes(
+    pilkada, kukar, personas, as_user, django_capture_on_commit_callbacks
+):
     officials = heads(kukar)
     assert len(officials) >= 5
-    result = services.record_ceremony(
-        election=pilkada,
-        agency=kukar,
-        nips=[s.nip for s in officials],
-        signed_on=date(2024, 9, 30),
-        actor=personas["bkpsdm.kukar"],
-        scans={officials[0].nip: b"%PDF-1.4 scan"},
-    )
-    assert result.problems == []
-    assert len(result.pacts) == len(officials)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.record_ceremony(
+            election=pilkada,
+            agency=kukar,
+            nips=[s.nip for s in officials],
+            signed_on=date(2024, 9, 30),
+            actor=personas["bkpsdm.kukar"],
+            scans={officials[0].nip: b"%PDF-1.4 scan"},
+        )
+        # Signed and numbered at once; the PDFs are rendered after the commit, not inside it.
+        assert result.problems == []
+        assert len(result.pacts) == len(officials)
+        waiting = Pact.objects.get(nip=officials[0].nip)
+        assert not waiting.document
+        assert waiting.document_sha256 == ""
+        page = as_user("bkpsdm.kukar").get(f"/komitmen/pakta/{waiting.code}/").content.decode()
+        assert "sedang disiapkan" in page
+        assert f"/komitmen/pakta/{waiting.code}/pdf/" not in page
     pact = Pact.objects.get(nip=officials[0].nip)
+    rendered = AuditEntry.objects.filter(action="commitments.pact_document")
+    assert rendered.count() == len(officials)
     assert pact.document.open("rb").read().startswith(b"%PDF")
     assert len(pact.document_sha256) == 64
     assert pact.scan_sha256
@@ -72,7 +85,9 @@ def test_a_ceremony_with_a_bad_row_saves_nothing_and_names_every_row(pilkada, ku
     assert not Pact.objects.exists()
 
 
-def test_personal_signature_needs_a_fresh_totp_code(pilkada, kukar, personas, as_user):
+def test_personal_signature_needs_a_fresh_totp_code(
+    pilkada, kukar, personas, as_user, django_capture_on_commit_callbacks
+):
     user = personas["bkpsdm.kukar"]
     user.civil_servant = heads(kukar, 1)[0]
     user.save()
@@ -89,27 +104,33 @@ def test_personal_signature_needs_a_fresh_totp_code(pilkada, kukar, personas, as
         throttling_failure_count=0, throttling_failure_timestamp=None
     )
     code = f"{totp(demo_totp_key('bkpsdm.kukar'), t0=0, step=30, digits=6):06d}"
-    signed = client.post(
-        "/komitmen/pakta/tandatangani/",
-        {"election": "pilkada-2024", "token": code, "agree": "on"},
-    )
-    assert signed.status_code == 302, signed.content.decode()[-2500:]
-    pact = Pact.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        signed = client.post(
+            "/komitmen/pakta/tandatangani/",
+            {"election": "pilkada-2024", "token": code, "agree": "on"},
+        )
+        assert signed.status_code == 302, signed.content.decode()[-2500:]
+        pact = Pact.objects.get()
+        # Before the task has rendered it, the download says so instead of failing.
+        early = client.get(f"/komitmen/pakta/{pact.code}/pdf/", follow=True).content.decode()
+        assert "sedang disiapkan" in early
     assert pact.mode == "personal"
     assert client.get(f"/komitmen/pakta/{pact.code}/pdf/").status_code == 200
 
 
 def test_the_public_verification_shows_only_what_the_pact_certifies(
-    pilkada, kukar, personas, client
+    pilkada, kukar, personas, client, django_capture_on_commit_callbacks
 ):
     official = heads(kukar, 1)[0]
-    pact = services.record_ceremony(
-        election=pilkada,
-        agency=kukar,
-        nips=[official.nip],
-        signed_on=date(2024, 9, 30),
-        actor=personas["bkpsdm.kukar"],
-    ).pacts[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        pact = services.record_ceremony(
+            election=pilkada,
+            agency=kukar,
+            nips=[official.nip],
+            signed_on=date(2024, 9, 30),
+            actor=personas["bkpsdm.kukar"],
+        ).pacts[0]
+    pact.refresh_from_db()
     page = client.get(f"/verifikasi/{pact.code}").content.decode()
     assert official.name in page
     assert pact.document_sha256 in page
@@ -328,7 +349,13 @@ def test_each_agency_has_a_page_of_its_pacts_with_their_pdfs(as_user):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'id="agency-pacts"' in html
-    assert "/pdf/" in html
+    from netral.commitments.models import Pact
+
+    pact = Pact.objects.filter(agency__code="KAB-64.02").first()
+    assert pact is not None
+    assert f"/komitmen/pakta/{pact.code}/" in html
+    # The PDF link appears once the pact's PDF is rendered (after commit, by the worker).
+    assert ("/pdf/" in html) == bool(pact.document)
     # Another jurisdiction's agency is not found.
     assert as_user("bkpsdm.sukamara").get("/komitmen/pakta/instansi/KAB-64.02/").status_code == 404
 

