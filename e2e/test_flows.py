@@ -213,7 +213,10 @@ def test_public_rules_page_in_both_languages(page: Page, live_server: Any) -> No
     banner = page.locator("#banner")
     expect(banner).to_contain_text("Memasang spanduk atau baliho")
     expect(banner).to_contain_text("Sanksi moral: pernyataan secara tertutup")
-    expect(page.locator("#spouse-campaign")).to_contain_text("belum terverifikasi")
+    # Plain campaign attendance has no confirmed level: the gap is said, flagged unverified.
+    participation = page.locator("#campaign-participation")
+    expect(participation).to_contain_text("Sekadar menghadiri kampanye")
+    expect(participation).to_contain_text("belum terverifikasi")
     expect(page.get_by_role("button", name="Cetak halaman ini")).to_be_visible()
 
     page.locator("#q").fill("TikTok")
