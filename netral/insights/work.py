@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from netral.cases.models import Case
-from netral.cases.queries import holder_of, my_moves
+from netral.cases.queries import holder_of, my_moves, overdue
 from netral.commitments.models import Pact
 from netral.core.scope import Scope, request_scope
 from netral.intake.models import Report
@@ -33,6 +33,8 @@ class Work:
     cases: list[Case] = field(default_factory=list)
     cases_total: int = 0
     overdue: int = 0
+    # Cases listed here that are past their due date in their own office's zone.
+    overdue_ids: set[int] = field(default_factory=set)
     servant: Any = None
     election: Election | None = None
     pact: Pact | None = None
@@ -62,9 +64,11 @@ def work_for(request: HttpRequest) -> Work:
         work.cases_total = len(work.cases)
         if work.cases_total == LIMIT:
             work.cases_total = moves.count()
-        work.overdue = sum(1 for c in work.cases if c.due_date and c.due_date < today)
+        # A deadline ends at midnight in the zone of the case's office, not the server's.
+        work.overdue_ids = {c.pk for c in work.cases if c.is_overdue()}
+        work.overdue = len(work.overdue_ids)
         if work.cases_total > LIMIT:
-            work.overdue = moves.filter(due_date__lt=today).count()
+            work.overdue = overdue(moves).count()
     servant = getattr(request.user, "civil_servant", None)
     if servant is not None:
         work.servant = servant

@@ -110,3 +110,36 @@ def test_the_auditor_lands_on_the_dashboard(personas: dict[str, Any]) -> None:
     response = verified_client(personas["auditor.kaltim"]).get("/tugas/")
     assert response.status_code == 302
     assert response["Location"] == "/dasbor/"
+
+
+def test_the_work_page_marks_overdue_at_the_offices_own_midnight(personas: dict[str, Any]) -> None:
+    """At 23:30 in Jakarta it is already 00:30 in Kutai Kartanegara (WITA): a Kukar case due the
+    day before is overdue on the work page, though the server's own day has not ended."""
+    from datetime import UTC, date, datetime
+    from unittest import mock
+
+    from netral.cases.models import Case
+    from netral.cases.queries import my_moves
+    from netral.core.scope import Scope
+    from netral.demo.cases import seed_cases
+
+    seed_cases()
+    scope = Scope(
+        region_codes=frozenset({"64.02"}),
+        capabilities=frozenset({"cases.view", "cases.study"}),
+        read_only=False,
+    )
+    case = next(c for c in my_moves(scope) if c.zone == "Asia/Makassar")
+    Case.objects.filter(pk__in=[c.pk for c in my_moves(scope)]).update(due_date=date(2024, 10, 11))
+    Case.objects.filter(pk=case.pk).update(due_date=date(2024, 10, 10))
+    client = verified_client(personas["bawaslu.kukar"])
+    wib_evening = datetime(2024, 10, 10, 16, 30, tzinfo=UTC)  # 23:30 WIB, 00:30 WITA
+    with mock.patch("django.utils.timezone.now", return_value=wib_evening):
+        html = client.get("/tugas/").content.decode()
+    at = html.index(case.number)
+    assert 'class="overdue"' in html[html.rfind("<tr", 0, at) : at]
+    others = [c for c in my_moves(scope) if c.pk != case.pk]
+    for other in others[:3]:  # due a day later: not overdue anywhere yet
+        at = html.index(other.number)
+        assert 'class="overdue"' not in html[html.rfind("<tr", 0, at) : at]
+    assert 'id="overdue-count"' in html
