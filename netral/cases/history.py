@@ -30,7 +30,7 @@ from netral.registry.importing import ImportFileError, RowIssue, map_header, rea
 from netral.registry.models import Agency, CivilServant, Office
 from netral.registry.queries import ppk_on
 from netral.rules.models import Election, Sanction, ViolationType
-from netral.rules.queries import reviewing_agency_on
+from netral.rules.queries import reviewing_agency_for
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "number": ("number", "nomor", "nomor_perkara", "no"),
@@ -270,7 +270,11 @@ def _create(row: Row, actor: Any) -> Case:
         state_event=1,
     )
     if case.forwarded_on:
-        case.reviewing_agency = reviewing_agency_on(case.forwarded_on)
+        # SE MenPANRB 4/2024: a file still open when KASN ended goes to BKN, or its follow-up to
+        # MenPANRB when KASN had already acted on it (recommended); a file closed before: KASN's.
+        case.reviewing_agency = reviewing_agency_for(
+            case.forwarded_on, case.recommended_on, case.closed_on or timezone.localdate()
+        )
     if case.recommended_on and row.agency is not None:
         case.ppk = ppk_on(row.agency.pk, case.recommended_on)
     if state in DEADLINE_OF and not workflow.STATES[state].terminal:

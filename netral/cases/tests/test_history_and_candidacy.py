@@ -155,10 +155,41 @@ def test_history_import_keeps_valid_rows_and_reports_every_bad_one(tmp_path, per
     assert closed.events.get().transition == "import"
     open_ = Case.objects.get(number="KASN/2024/002")
     assert open_.state == State.RECOMMENDATION_ISSUED
+    # KASN recommended before 4 Sep 2024 and the file is still open: its follow-up is reported to
+    # MenPANRB (SE MenPANRB 4/2024).
+    assert open_.reviewing_agency.code == "menpanrb"
     assert open_.due_date is not None
     assert open_.due_date < date(2024, 9, 30)
     rows = follow_up(scope_for(personas["analis.bkn"]), today=date(2024, 12, 1))
     assert (rows[0].received, rows[0].in_time, rows[0].open_overdue) == (2, 1, 1)
+
+
+def test_a_file_kasn_had_not_processed_goes_to_bkn(tmp_path, personas):
+    path = workbook(
+        [
+            [
+                "KASN/2024/010",
+                "BAWASLU-64.02",
+                "pilkada-2024",
+                "F",
+                kukar_nip(),
+                "banner",
+                "forwarded",
+                "2024-08-01",
+                "2024-08-26",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+        ],
+        tmp_path,
+    )
+    result = import_history(path, actor=personas["analis.bkn"])
+    assert result.imported == 1, result.issues
+    # Forwarded to KASN, not yet processed on 4 Sep 2024: the file went to BKN.
+    assert Case.objects.get(number="KASN/2024/010").reviewing_agency.code == "bkn"
 
 
 def test_history_import_command_and_page(tmp_path, personas, as_user):
