@@ -753,7 +753,7 @@ def agency_pacts(request: HttpRequest, code: str) -> HttpResponse:
         else Pact.objects.none()
     )
     before = request.GET.get("before", "")
-    rows = list((pacts.filter(pk__lt=int(before)) if before.isdigit() else pacts)[:201])
+    rows = list((pacts.filter(pk__lt=int(before)) if is_id(before) else pacts)[:201])
     context = {
         "agency": agency,
         "election": election,

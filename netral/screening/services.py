@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from netral.core import audit
+from netral.core.inputs import is_id
 from netral.registry.models import CivilServant
 from netral.rules.models import Election, ViolationType
 from netral.screening import learning
@@ -84,7 +85,7 @@ def clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(pair, Mapping):
             raise ScreeningError(where, _("Give each pair as an object."))
         number = pair.get("number")
-        if isinstance(number, str) and number.strip().isdigit():
+        if isinstance(number, str) and is_id(number.strip()):
             number = int(number)
         if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 99:
             raise ScreeningError(

@@ -358,6 +358,9 @@ def test_each_agency_has_a_page_of_its_pacts_with_their_pdfs(as_user):
     assert ("/pdf/" in html) == bool(pact.document)
     # Another jurisdiction's agency is not found.
     assert as_user("bkpsdm.sukamara").get("/komitmen/pakta/instansi/KAB-64.02/").status_code == 404
+    # A page cursor in another script's digits ('²' passes str.isdigit) is ignored, not a 500.
+    url = "/komitmen/pakta/instansi/KAB-64.02/?election=pilkada-2024&before=%C2%B2"
+    assert officer.get(url).status_code == 200
 
 
 def test_a_circular_sent_with_an_error_keeps_its_pdf(pilkada, as_user):

@@ -248,3 +248,13 @@ def test_csv_import_maps_columns_skips_duplicates_and_reports_progress(
     )
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "mapping"
+
+
+def test_a_ballot_number_in_other_scripts_digits_is_a_field_error(as_user, profile_data):
+    """'²' passes str.isdigit() but not int(): a 422 naming the field, never a 500."""
+    profile_data["pairs"][0]["number"] = "²"
+    answer = as_user("bawaslu.kaltim").put(
+        "/api/v1/screening/profiles/pilkada-2024", profile_data, content_type="application/json"
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "pairs.0.number"
