@@ -29,6 +29,10 @@ from django.utils.translation import gettext as _
 
 # A NUL, or a surrogate code point (only a lone one survives JSON decoding as such).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# In valid UTF-8 JSON such a character can only arrive escaped (\u0000, \ud800-\udfff); a body
+# with neither these escapes nor a NUL byte (UTF-16 and UTF-32 JSON have them) is not decoded
+# here, so on the usual request the API's own parse is the only one.
+UNSTORABLE_ESCAPE = re.compile(rb"\x00|\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 
 def unstorable(text: str) -> bool:
@@ -72,6 +76,8 @@ def _bad_fields(request: HttpRequest) -> list[str]:
                 if any(unstorable(f.name or "") for f in files):
                     fields.append(name)
         elif content_type == "application/json" or content_type.endswith("+json"):
+            if not UNSTORABLE_ESCAPE.search(request.body):
+                return fields
             try:
                 document = json.loads(request.body)
             except (ValueError, RecursionError):

@@ -97,6 +97,16 @@ def test_nul_and_lone_surrogates_in_json_name_their_field(client):
     )
 
 
+def test_a_nul_in_utf16_json_is_found_too(client):
+    """JSON may come as UTF-16: its escapes are not the UTF-8 bytes the quick scan looks for."""
+    body = json.dumps(_report(accused={"name": "Budi\u0000", "agency": "x"})).encode("utf-16")
+    response = client.post("/api/v1/reports", body, content_type="application/json")
+    assert response.status_code in (400, 422)
+    from netral.intake.models import Report
+
+    assert not Report.objects.filter(accused_name__startswith="Budi").exists()
+
+
 def test_a_nul_in_a_form_field_is_refused_before_any_view(client, form_data):
     response = client.post("/lapor/", {**form_data, "description": "ada\x00nul"})
     assert response.status_code == 400
