@@ -166,6 +166,8 @@ def test_removing_checkpoints_of_a_long_tail_is_caught(settings, capsys):
 
 def test_public_page_shows_heads_and_the_key(personas, client):
     _trail(personas)
+    # Anyone finds it from the transparency page, to archive it.
+    assert 'href="/transparansi/audit/"' in client.get("/transparansi/").content.decode()
     page = client.get("/transparansi/audit/")
     assert page.status_code == 200
     body = page.content.decode()
