@@ -158,8 +158,8 @@ class ReviewingAgencyAdmin(VersionedRuleAdmin):
 
 @admin.register(Regulation)
 class RegulationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("code", "kind", "number", "year", "confidence")
-    search_fields = ("code", "title")
+    list_display = ("code", "short_name", "kind", "number", "year", "confidence")
+    search_fields = ("code", "short_name", "title")
 
 
 @admin.register(Provision)

@@ -34,6 +34,15 @@ class SanctionOut(Schema):
     unverified: bool
 
 
+class ProvisionOut(Schema):
+    citation: str
+    document: str
+    document_title: str
+    address: str
+    annex: bool
+    confidence: str
+
+
 class ViolationTypeOut(Schema):
     code: str
     name_id: str
@@ -46,6 +55,7 @@ class ViolationTypeOut(Schema):
     social_media: bool
     sanctions: list[SanctionOut]
     citations: list[str]
+    provisions: list[ProvisionOut]
     confidence: str
     unverified: bool
 
@@ -74,7 +84,18 @@ def _violation(item: ViolationType) -> dict[str, Any]:
         "tracks": item.tracks,
         "social_media": item.social_media,
         "sanctions": [_sanction(o) for o in item.sanction_options.all()],
-        "citations": [item.citation, *[str(p) for p in item.provisions.all()]],
+        "citations": item.citations,
+        "provisions": [
+            {
+                "citation": str(p),
+                "document": p.regulation.name,
+                "document_title": p.regulation.title_text,
+                "address": p.address,
+                "annex": p.is_annex,
+                "confidence": p.confidence,
+            }
+            for p in item.provisions.all()
+        ],
         "confidence": item.confidence,
         "unverified": item.unverified,
     }

@@ -21,6 +21,7 @@ from netral.rules.models import (
     ElectionRace,
     ElectionStage,
     Provision,
+    Regulation,
     ReviewingAgency,
     RuleRow,
     RuleVersion,
@@ -155,6 +156,27 @@ def _provision(fix: _Correction, key: str, spec: dict[str, Any], provision: Prov
     fix.changed += 1
 
 
+def _regulation(fix: _Correction, spec: dict[str, Any]) -> None:
+    """Regulations carry no versions either: their name and titles change as an audited update."""
+    regulation = Regulation.objects.filter(code=spec["code"]).first()
+    if regulation is None:
+        return
+    fields = {k: spec.get(k, "") for k in ("short_name", "title", "title_en")}
+    before = {k: getattr(regulation, k) for k in fields}
+    if before == fields:
+        return
+    Regulation.objects.filter(pk=regulation.pk).update(**fields)
+    audit.record(
+        action="rule.change",
+        obj=regulation,
+        before=before,
+        after=fields,
+        reason=fix.reason,
+        stream=RULES_STREAM,
+    )
+    fix.changed += 1
+
+
 def apply_corrections(
     data: dict[str, Any], provisions: dict[str, Provision], sanctions: dict[str, Sanction]
 ) -> int:
@@ -168,6 +190,8 @@ def apply_corrections(
             continue
         fix = _Correction(spec)
         if seeded:
+            for code in spec.get("regulations", []):
+                _regulation(fix, next(r for r in data["regulations"] if r["code"] == code))
             for key in spec.get("provisions", []):
                 _provision(fix, key, data["provisions"][key], provisions[key])
             for code in spec.get("sanctions", []):

@@ -91,7 +91,11 @@ class Regulation(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     number = models.CharField(_("number"), max_length=80)
     year = models.PositiveSmallIntegerField(_("year"))
+    # The name a citation reads as ("UU 20/2023", "SKB Netralitas ASN 2022"): the law is cited
+    # in Indonesian in either language of the interface.
+    short_name = models.CharField(_("short name (as cited)"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=400)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
     confidence = models.CharField(
         _("confidence"), max_length=6, choices=Confidence.choices, default=Confidence.FIRM
     )
@@ -102,11 +106,23 @@ class Regulation(models.Model):
         ordering = ["kind", "year", "number"]
 
     def __str__(self) -> str:
-        return (
-            f"{self.kind} {self.number}/{self.year}"
-            if "/" not in self.number
-            else (f"{self.kind} {self.number}")
-        )
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The document's name as cited; kind, number and year until the catalogue names it."""
+        if self.short_name:
+            return self.short_name
+        if "/" in self.number:
+            return f"{self.kind} {self.number}"
+        return f"{self.kind} {self.number}/{self.year}"
+
+    @property
+    def title_text(self) -> str:
+        """The full title in the interface's language (the Indonesian title when untranslated)."""
+        if (get_language() or "id").startswith("en") and self.title_en:
+            return self.title_en
+        return self.title
 
 
 class Provision(Bilingual):
@@ -139,9 +155,24 @@ class Provision(Bilingual):
         ]
 
     def __str__(self) -> str:
-        parts = [str(self.regulation)]
+        address = self.address
+        if not address:
+            return self.regulation.name
+        if self.is_annex:
+            return f"{self.regulation.name}, {address}"
+        return f"{self.regulation.name} {address}"
+
+    @property
+    def is_annex(self) -> bool:
+        return self.pasal.strip().lower().startswith("lampiran")
+
+    @property
+    def address(self) -> str:
+        """Where in the document: "Pasal 9 ayat (2) huruf d" for an article, "Lampiran I" for an
+        annex (an annex is not an article: never "Pasal Lampiran")."""
+        parts = []
         if self.pasal:
-            parts.append(f"Pasal {self.pasal}")
+            parts.append(self.pasal.strip() if self.is_annex else f"Pasal {self.pasal}")
         if self.ayat:
             parts.append(f"ayat ({self.ayat})")
         if self.huruf:
@@ -183,6 +214,20 @@ class ViolationType(Bilingual, RuleRow):
 
     def __str__(self) -> str:
         return self.text("name")
+
+    @property
+    def citations(self) -> list[str]:
+        """The row's citation, then each provision not already cited by it (in order)."""
+        cited = [self.citation] if self.citation else []
+        for provision in self.provisions.all():
+            if str(provision) not in cited:
+                cited.append(str(provision))
+        return cited
+
+    @property
+    def further_provisions(self) -> list[Provision]:
+        """The provisions the row's citation does not already name."""
+        return [p for p in self.provisions.all() if str(p) != self.citation]
 
     @property
     def tracks(self) -> list[str]:

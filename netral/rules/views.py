@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from netral.rules.models import DeadlineRule, ElectionRace, ReviewingAgency, Track
+from netral.rules.models import DeadlineRule, ElectionRace, Regulation, ReviewingAgency, Track
 from netral.rules.queries import catalogue
 
 
@@ -20,7 +20,6 @@ def rules_page(request: HttpRequest) -> HttpResponse:
                 "violation": violation,
                 "ethics": [o for o in options if o.track == Track.ETHICS],
                 "discipline": [o for o in options if o.track == Track.DISCIPLINE],
-                "provisions": list(violation.provisions.all()),
             }
         )
     context = {
@@ -36,6 +35,7 @@ def rules_page(request: HttpRequest) -> HttpResponse:
                 )
             )
         ),
+        "documents": [] if query else list(Regulation.objects.order_by("kind", "year", "code")),
         "agencies": [] if query else list(ReviewingAgency.objects.order_by("valid_from", "code")),
     }
     return render(request, "rules/rules_page.html", context)

@@ -74,3 +74,29 @@ def test_the_letter_has_its_number_at_once_and_its_pdf_after_the_commit(
     assert render_letter_document(letter.pk) is False
     assert CaseDocument.objects.get(pk=letter.pk).sha256 == letter.sha256
     assert AuditEntry.objects.filter(action="case.letter_rendered").count() == 1
+
+
+def test_letters_cite_the_law_by_its_documents_names(
+    case_factory, scopes, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.template.loader import render_to_string
+
+    texts: dict[str, str] = {}
+    real_render = letters.render_pdf
+
+    def keeping_the_text(template: str, context: dict) -> bytes:
+        texts[template.rsplit("/", 1)[-1]] = render_to_string(template, context)
+        return real_render(template, context)
+
+    monkeypatch.setattr(letters, "render_pdf", keeping_the_text)
+    with django_capture_on_commit_callbacks(execute=True):
+        walk_to(case_factory(), scopes, State.RECOMMENDATION_ISSUED)
+    forwarding = texts["forwarding_letter.html"]
+    recommendation = texts["recommendation_letter.html"]
+    for text in (forwarding, recommendation):
+        assert "Pasal Lampiran" not in text
+        assert "dkk." not in text
+        assert "SKB Netralitas ASN 2022, Lampiran" in text
+    # The forwarding letter cites the decree once per act, then the article of PP 94/2021.
+    assert forwarding.count("SKB Netralitas ASN 2022") == 1
+    assert "PP 94/2021 Pasal 5 huruf n" in forwarding

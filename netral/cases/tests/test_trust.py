@@ -188,6 +188,9 @@ def test_the_recommend_step_shows_and_preselects_the_suggestion(client, form_dat
     assert 'id="suggestion"' in page
     assert 'id="suggested-track"' in page
     assert 'id="suggested-citations"' in page
+    cited = page.split('id="suggested-citations"')[1].split("</ul>")[0]
+    assert cited.count("SKB Netralitas ASN 2022, Lampiran") == 1
+    assert "Pasal Lampiran" not in page
     assert 'name="recommend-track" value="discipline"' in page
     track_input = page.split('name="recommend-track" value="discipline"')[1].split(">")[0]
     assert "checked" in track_input

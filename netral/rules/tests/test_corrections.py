@@ -195,5 +195,14 @@ def test_a_database_seeded_before_gets_new_versions_with_the_reason():
 
 
 def test_a_fresh_database_records_the_correction_without_new_versions():
-    assert RuleVersion.objects.filter(model=MARKER).count() == 1
+    markers = RuleVersion.objects.filter(model=MARKER)
+    assert set(markers.values_list("object_id", flat=True)) == {
+        "2026-12-koreksi-sumber",
+        "2026-12-nama-dokumen",
+    }
+    assert (
+        not RuleVersion.objects.filter(correction="2026-12-nama-dokumen")
+        .exclude(model=MARKER)
+        .exists()
+    )
     assert not RuleVersion.objects.filter(reason=REASON).exclude(model=MARKER).exists()
