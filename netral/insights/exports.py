@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from netral.accounts.queries import scope_for
 from netral.cases.queries import CaseFilter, filtered, visible_cases
 from netral.core import audit
+from netral.core.routing import replica_reads
 from netral.core.scope import Scope
 from netral.core.sheets import XLSX_MAX_ROWS, SafeCsvWriter, xlsx_row
 from netral.insights.models import ExportJob
@@ -209,7 +210,11 @@ def run(job: ExportJob) -> None:
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
     with tempfile.TemporaryDirectory(prefix="netral-export-") as tmp:
         out = Path(tmp) / f"{job.source}.{job.format}"
-        with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        # The rows come from the replica when there is one; the progress is written to the primary.
+        with (
+            replica_reads(),
+            translation.override(job.params.get("language") or settings.LANGUAGE_CODE),
+        ):
             header = [str(h) for h in source.header]
             if job.format == ExportJob.Format.PDF:
                 write_pdf(job, source, scope, out)
