@@ -128,7 +128,6 @@ def start_deadline(case: Case, step: str, start: date) -> tuple[date | None, Dea
     return due_date(rule, start, case.region_id), rule
 
 
-@transaction.atomic
 def match_differs(report: Report) -> bool:
     """Whether the registry entry the report's NIP found names another person or position than
     the reporter wrote (then the officer confirms the match, or it is not made)."""
@@ -145,6 +144,7 @@ def match_differs(report: Report) -> bool:
     )
 
 
+@transaction.atomic
 def register_report(
     *,
     report: Report,
