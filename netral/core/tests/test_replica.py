@@ -127,8 +127,13 @@ def test_dashboards_read_the_replica_and_an_officer_sees_the_case_just_registere
     with job.file.open("rb") as handle:
         assert case.number.encode() not in handle.read()
 
+    lagging = auditor.get("/health").json()["checks"]["replica"]
+    assert lagging["ok"]
+    assert lagging["lag_seconds"] is None or lagging["lag_seconds"] >= 0
+
     cluster.resume_replay()
     cluster.wait_replayed()
+    assert auditor.get("/health").json()["checks"]["replica"]["ok"]
     assert cases_figure(auditor.get("/dasbor/")) == before + 1
     assert case.number in auditor.get("/perkara/").content.decode()
     assert case.number in officer.get("/perkara/").content.decode()
