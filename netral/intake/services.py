@@ -16,6 +16,7 @@ from django.utils import timezone
 from netral.accounts.queries import is_custodian_of
 from netral.core import audit, events, reference
 from netral.intake import crypto
+from netral.intake.events import ReportSubmitted
 from netral.intake.links import normalise_link
 from netral.intake.models import (
     Evidence,
@@ -25,6 +26,7 @@ from netral.intake.models import (
     ReportLink,
     ReportMessage,
 )
+from netral.intake.nik import unknown_nik_region
 from netral.regions.queries import zone_of
 from netral.registry.models import Agency, CivilServant, Office
 from netral.rules.calendar import OutOfRange
@@ -236,7 +238,7 @@ def _create_report(
         },
         stream=stream_for(report),
     )
-    events.publish("intake.report.submitted", report_id=report.pk)
+    events.publish(ReportSubmitted(report_id=report.pk))
     return report
 
 
@@ -326,8 +328,6 @@ def identity_warnings(report: Report) -> list[str]:
     """Doubts about the reporter's identity for an officer, without revealing any of it: the
     region code itself (six of the NIK's digits, the reporter's district) is left out."""
     from django.utils.translation import gettext as _
-
-    from netral.intake.forms import unknown_nik_region
 
     if not report.reporter_identity or not unknown_nik_region(_identity(report).get("nik", "")):
         return []
