@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from netral.cases.events import CaseChanged
+from netral.insights.exports import run
 from netral.insights.models import ExportJob
 from netral.insights.rollup import partitions_of, recounted_today, refresh, refresh_all
 
@@ -18,7 +19,6 @@ logger = logging.getLogger(__name__)
 @task()
 def run_export(job_id: int) -> None:
     from netral.core.leases import leased
-    from netral.insights.exports import run
 
     # Claim it: a second run of the same task (two workers, a retry) finds nothing to claim.
     claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(

@@ -30,6 +30,9 @@ ONCE_CIRCULAR = {
     "netral.cases.workflow",
     "netral.intake.forms",
     "netral.intake.services",
+    "netral.insights.exports",
+    "netral.insights.tasks",
+    "netral.insights.services",
 }
 
 
