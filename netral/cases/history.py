@@ -25,8 +25,8 @@ from netral.cases import workflow
 from netral.cases.models import Accused, Case, CaseEvent, State
 from netral.cases.services import region_codes, start_deadline
 from netral.core import audit
+from netral.core.tabular import ImportFileError, RowIssue, map_header, read_rows
 from netral.regions.queries import zone_of
-from netral.registry.importing import ImportFileError, RowIssue, map_header, read_rows
 from netral.registry.models import Agency, CivilServant, Office
 from netral.registry.queries import ppk_on
 from netral.rules.models import Election, Sanction, ViolationType

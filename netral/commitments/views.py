@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -42,7 +40,6 @@ from netral.commitments.queries import (
     per_unit,
     public_counts,
 )
-from netral.commitments.tallies import refresh_after_commit
 from netral.core import audit
 from netral.core import held as held_files
 from netral.core.confirm import confirmation_page, confirmed
@@ -54,7 +51,6 @@ from netral.core.scope import Scope, request_scope, require
 from netral.core.sheets import SafeCsvWriter
 from netral.regions.models import Region
 from netral.registry.models import Agency, CivilServant
-from netral.registry.nip import digits_of
 from netral.rules.models import Election
 
 
@@ -385,31 +381,26 @@ def ceremonies(request: HttpRequest) -> HttpResponse:
     return render(request, "commitments/ceremonies.html", context, status=status)
 
 
-def _nips_from_file(upload: Any) -> list[tuple[int, str]]:
-    from netral.registry.importing import ImportFileError, read_rows
+def _nip_list(form: AttendanceForm) -> list[tuple[int, str]]:
+    """The NIPs of an attendance form, each with its row: the file's (its header is row 1)
+    when one was sent, else the typed lines'. Raises ``ImportFileError``."""
+    from netral.core.tabular import ImportFileError, column_values, uploaded_path
 
-    suffix = Path(upload.name or "").suffix
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        header, rows, _estimate = read_rows(Path(tmp.name), upload.name or "")
-        titles = [h.strip().lower() for h in header]
-        if "nip" not in titles:
-            raise ImportFileError(_("The file needs a column named nip."))
-        column = titles.index("nip")
-        return [
-            (offset + 2, row[column] if column < len(row) else "")
-            for offset, row in enumerate(rows)
-            if any(row)
-        ]
+    upload = form.cleaned_data.get("file")
+    if not upload:
+        return list(enumerate(str(form.cleaned_data["nips"]).splitlines(), start=1))
+    with uploaded_path(upload) as path:
+        try:
+            return column_values(path, "nip", upload.name or "")
+        except LookupError:
+            raise ImportFileError(_("The file needs a column named nip.")) from None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def ceremony(request: HttpRequest, pk: int) -> HttpResponse:
     """One ceremony: attendance by NIP list or file, and the check-in code to show on site."""
-    from netral.registry.importing import ImportFileError
+    from netral.core.tabular import ImportFileError
 
     scope = require(request, "commitments.view")
     item = get_object_or_404(
@@ -424,16 +415,12 @@ def ceremony(request: HttpRequest, pk: int) -> HttpResponse:
         if scope.read_only or not scope.can("commitments.manage"):
             raise PermissionDenied
         if form.is_valid():
-            nips: list[tuple[int, str]] = [
-                (i, n) for i, n in enumerate(str(form.cleaned_data["nips"]).splitlines(), start=1)
-            ]
-            method = "list"
-            if form.cleaned_data.get("file"):
-                try:
-                    nips = _nips_from_file(form.cleaned_data["file"])
-                    method = "upload"
-                except ImportFileError as exc:
-                    form.add_error("file", str(exc.message))
+            method = "upload" if form.cleaned_data.get("file") else "list"
+            nips: list[tuple[int, str]] = []
+            try:
+                nips = _nip_list(form)
+            except ImportFileError as exc:
+                form.add_error("file", str(exc.message))
             if not form.errors:
                 result = services.record_attendance(
                     ceremony=item, nips=nips, method=method, actor=request.user
@@ -576,7 +563,7 @@ def events(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event(request: HttpRequest, pk: int) -> HttpResponse:
     """An event and its participants, imported by NIP list or file (agency from the registry)."""
-    from netral.registry.importing import ImportFileError
+    from netral.core.tabular import ImportFileError
 
     scope = require(request, "commitments.view")
     item = get_object_or_404(SocialisationEvent.objects.select_related("region", "election"), pk=pk)
@@ -594,16 +581,15 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
         if scope.read_only or not scope.can("commitments.events"):
             raise PermissionDenied
         if form.is_valid():
-            nips = [
-                (i, n) for i, n in enumerate(str(form.cleaned_data["nips"]).splitlines(), start=1)
-            ]
-            if form.cleaned_data.get("file"):
-                try:
-                    nips = _nips_from_file(form.cleaned_data["file"])
-                except ImportFileError as exc:
-                    form.add_error("file", str(exc.message))
+            nips: list[tuple[int, str]] = []
+            try:
+                nips = _nip_list(form)
+            except ImportFileError as exc:
+                form.add_error("file", str(exc.message))
             if not form.errors:
-                added, problems = _event_attendance(item, nips, request.user)
+                added, problems = services.record_event_attendance(
+                    event=item, nips=nips, actor=request.user
+                )
         if form.errors or problems:
             status = 422
     by_agency = (
@@ -622,48 +608,6 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
         "materials": item.materials.all(),
     }
     return render(request, "commitments/event.html", context, status=status)
-
-
-def _event_attendance(
-    item: SocialisationEvent, nips: list[tuple[int, str]], actor: Any
-) -> tuple[int, list[services.RowProblem]]:
-    wanted = [(row, digits) for row, n in nips if (digits := digits_of(n))]
-    servants = {
-        s.nip: s
-        for s in CivilServant.objects.filter(nip__in=[n for _r, n in wanted]).only(
-            "pk", "nip", "agency_id"
-        )
-    }
-    problems = []
-    rows = []
-    for row, nip in wanted:
-        servant = servants.get(nip)
-        if servant is None:
-            problems.append(
-                services.RowProblem(
-                    row, nip, _("No civil servant with this NIP is in the registry.")
-                )
-            )
-            continue
-        rows.append(
-            EventAttendance(
-                event=item,
-                election_id=item.election_id,
-                civil_servant=servant,
-                agency_id=servant.agency_id,
-            )
-        )
-    with transaction.atomic():
-        created = EventAttendance.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-        if rows:
-            audit.record(
-                action="commitments.event_attendance",
-                actor=actor,
-                obj=item,
-                after={"rows": len(rows)},
-            )
-            refresh_after_commit(item.election_id, {r.agency_id for r in rows})
-    return len(created), problems
 
 
 @login_required
