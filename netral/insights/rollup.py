@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from netral.cases.models import Case
-from netral.core import compiled
+from netral.insights.figures import rollup_changed
 from netral.insights.models import CaseStat, RollupDay
 from netral.regions.queries import JAKARTA
 
@@ -120,6 +120,7 @@ def refresh(partitions: Iterable[Partition]) -> int:
         with transaction.atomic():
             CaseStat.objects.filter(_election(election_id), regency_code=regency).delete()
             CaseStat.objects.bulk_create(rows, batch_size=1000)
+            rollup_changed()
         written += len(rows)
     return written
 
@@ -138,6 +139,7 @@ def refresh_all() -> int:
         CaseStat.objects.all().delete()
         CaseStat.objects.bulk_create(rows, batch_size=2000)
         RollupDay.objects.update_or_create(pk=1, defaults={"day": today})
+        rollup_changed()
     return len(rows)
 
 
@@ -152,10 +154,8 @@ def recounted_today(now: datetime | None = None) -> bool:
     moment = now or timezone.now()
     if not zones_agree(moment):
         return False
-    found = compiled.rows(
-        "insights.rollup_day", lambda: RollupDay.objects.filter(pk=1).values_list("day")
-    )
-    return bool(found) and found[0][0] == _jakarta_day(moment)
+    day = RollupDay.objects.filter(pk=1).values_list("day", flat=True).first()
+    return day is not None and day == _jakarta_day(moment)
 
 
 def case_changed(sender: Any, instance: Case, **kwargs: Any) -> None:
