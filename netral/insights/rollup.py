@@ -13,6 +13,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from netral.cases.models import Case
+from netral.core import statements
 from netral.insights.figures import rollup_changed
 from netral.insights.models import CaseStat, RollupDay
 from netral.regions.queries import JAKARTA
@@ -154,8 +155,13 @@ def recounted_today(now: datetime | None = None) -> bool:
     moment = now or timezone.now()
     if not zones_agree(moment):
         return False
-    day = RollupDay.objects.filter(pk=1).values_list("day", flat=True).first()
-    return day is not None and day == _jakarta_day(moment)
+    day = _jakarta_day(moment)
+    return bool(
+        statements.rows(
+            ("insights.recounted_on", day),
+            lambda: RollupDay.objects.filter(pk=1, day=day).values_list("pk"),
+        )
+    )
 
 
 def case_changed(sender: Any, instance: Case, **kwargs: Any) -> None:
