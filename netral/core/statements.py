@@ -15,7 +15,8 @@ statement runs directly. Only public APIs are used; no ORM internals. Not for lo
 
 The caller's promise: ``key`` determines the queryset completely (every filter value). The
 statement never depends on the data, so there is nothing to invalidate; the database alias
-and the current time zone are added to the key. At most ``MAX_STATEMENTS`` are kept, the least
+(by default the router's read alias, checked against the queryset's) and the current time
+zone are added to the key. At most ``MAX_STATEMENTS`` are kept, the least
 recently used dropped first.
 """
 
@@ -27,9 +28,11 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
+
+from netral.core import routing
 
 MAX_STATEMENTS = 1024
 
@@ -90,10 +93,12 @@ def _capture(build: Callable[[], QuerySet[Any]], using: str) -> tuple[list[Any],
 
 
 def rows(
-    key: Hashable, build: Callable[[], QuerySet[Any]], using: str = DEFAULT_DB_ALIAS
+    key: Hashable, build: Callable[[], QuerySet[Any]], using: str | None = None
 ) -> list[tuple[Any, ...]]:
     """The rows of the ``values_list()`` queryset ``build()`` returns (reading the database
-    ``using``), its SQL built by the ORM once per ``key``."""
+    ``using``, by default the one the router picks now: the replica inside
+    ``netral.core.routing.replica_reads``), its SQL built by the ORM once per ``key``."""
+    using = using or routing.read_alias()
     full_key = (key, using, timezone.get_current_timezone_name())
     with _lock:
         kept = _statements.get(full_key)

@@ -7,7 +7,8 @@ never repeated value, so a stale figure is never served: the revision changes in
 transaction as the rows (the database cache) and again once they are committed (a cache
 outside the database, such as Redis, where the first change could be seen before the rows).
 A figure computed from rows that were about to change is stored under the old revision,
-which nobody asks for any more.
+which nobody asks for any more. A figure computed on the read replica is served but never
+stored: the replica may still lag behind a revision already renewed.
 
 The cache is the one every process shares (``CACHES["default"]``: Redis, else a database
 table), so all app servers agree; a lost or evicted revision is simply started anew. Only
@@ -22,7 +23,9 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
+
+from netral.core import routing
 
 REVISION_KEY = "netral:insights:rollup-revision"
 # A kept figure whose scope and filter nobody asks for again leaves the cache after a day.
@@ -70,5 +73,6 @@ def kept(name: str, key: Hashable, compute: Callable[[], T]) -> T:
         value: T = entry[2]
         return value
     value = compute()
-    cache.set(where, (current, (name, key), value), KEEP_SECONDS)
+    if routing.read_alias() == DEFAULT_DB_ALIAS:
+        cache.set(where, (current, (name, key), value), KEEP_SECONDS)
     return value
