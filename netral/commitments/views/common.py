@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -28,24 +26,19 @@ def _agencies(scope: Scope) -> Any:
     return agencies_in("", scope).order_by("code")
 
 
-def _nips_from_file(upload: Any) -> list[tuple[int, str]]:
-    from netral.registry.importing import ImportFileError, read_rows
+def _nip_list(form: Any) -> list[tuple[int, str]]:
+    """The NIPs of an attendance form, each with its row: the file's (its header is row 1)
+    when one was sent, else the typed lines'. Raises ``ImportFileError``."""
+    from netral.core.tabular import ImportFileError, column_values, uploaded_path
 
-    suffix = Path(upload.name or "").suffix
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        header, rows, _estimate = read_rows(Path(tmp.name), upload.name or "")
-        titles = [h.strip().lower() for h in header]
-        if "nip" not in titles:
-            raise ImportFileError(_("The file needs a column named nip."))
-        column = titles.index("nip")
-        return [
-            (offset + 2, row[column] if column < len(row) else "")
-            for offset, row in enumerate(rows)
-            if any(row)
-        ]
+    upload = form.cleaned_data.get("file")
+    if not upload:
+        return list(enumerate(str(form.cleaned_data["nips"]).splitlines(), start=1))
+    with uploaded_path(upload) as path:
+        try:
+            return column_values(path, "nip", upload.name or "")
+        except LookupError:
+            raise ImportFileError(_("The file needs a column named nip.")) from None
 
 
 def _store(upload: Any) -> tuple[ContentFile[bytes], str]:

@@ -16,11 +16,10 @@ from netral.commitments import services
 from netral.commitments.forms import AttendanceForm, EventForm
 from netral.commitments.models import EventAttendance, EventMaterial, SocialisationEvent
 from netral.commitments.queries import agencies_in
-from netral.commitments.tallies import refresh_after_commit
 from netral.commitments.views.common import (
     _agencies,
     _election,
-    _nips_from_file,
+    _nip_list,
     _offices,
     _scope_region,
     _store,
@@ -29,8 +28,6 @@ from netral.core import audit
 from netral.core import held as held_files
 from netral.core.menu import gated
 from netral.core.scope import require
-from netral.registry.models import CivilServant
-from netral.registry.nip import digits_of
 
 
 @login_required
@@ -96,7 +93,7 @@ def events(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event(request: HttpRequest, pk: int) -> HttpResponse:
     """An event and its participants, imported by NIP list or file (agency from the registry)."""
-    from netral.registry.importing import ImportFileError
+    from netral.core.tabular import ImportFileError
 
     scope = require(request, "commitments.view")
     item = get_object_or_404(SocialisationEvent.objects.select_related("region", "election"), pk=pk)
@@ -114,16 +111,15 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
         if scope.read_only or not scope.can("commitments.events"):
             raise PermissionDenied
         if form.is_valid():
-            nips = [
-                (i, n) for i, n in enumerate(str(form.cleaned_data["nips"]).splitlines(), start=1)
-            ]
-            if form.cleaned_data.get("file"):
-                try:
-                    nips = _nips_from_file(form.cleaned_data["file"])
-                except ImportFileError as exc:
-                    form.add_error("file", str(exc.message))
+            nips: list[tuple[int, str]] = []
+            try:
+                nips = _nip_list(form)
+            except ImportFileError as exc:
+                form.add_error("file", str(exc.message))
             if not form.errors:
-                added, problems = _event_attendance(item, nips, request.user)
+                added, problems = services.record_event_attendance(
+                    event=item, nips=nips, actor=request.user
+                )
         if form.errors or problems:
             status = 422
     by_agency = (
@@ -142,45 +138,3 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
         "materials": item.materials.all(),
     }
     return render(request, "commitments/event.html", context, status=status)
-
-
-def _event_attendance(
-    item: SocialisationEvent, nips: list[tuple[int, str]], actor: Any
-) -> tuple[int, list[services.RowProblem]]:
-    wanted = [(row, digits) for row, n in nips if (digits := digits_of(n))]
-    servants = {
-        s.nip: s
-        for s in CivilServant.objects.filter(nip__in=[n for _r, n in wanted]).only(
-            "pk", "nip", "agency_id"
-        )
-    }
-    problems = []
-    rows = []
-    for row, nip in wanted:
-        servant = servants.get(nip)
-        if servant is None:
-            problems.append(
-                services.RowProblem(
-                    row, nip, _("No civil servant with this NIP is in the registry.")
-                )
-            )
-            continue
-        rows.append(
-            EventAttendance(
-                event=item,
-                election_id=item.election_id,
-                civil_servant=servant,
-                agency_id=servant.agency_id,
-            )
-        )
-    with transaction.atomic():
-        created = EventAttendance.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-        if rows:
-            audit.record(
-                action="commitments.event_attendance",
-                actor=actor,
-                obj=item,
-                after={"rows": len(rows)},
-            )
-            refresh_after_commit(item.election_id, {r.agency_id for r in rows})
-    return len(created), problems

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from netral.commitments import services
 from netral.commitments.forms import AttendanceForm, CheckInForm, PledgeCeremonyForm
 from netral.commitments.models import PledgeCeremony
-from netral.commitments.views.common import _agencies, _election, _nips_from_file
+from netral.commitments.views.common import _agencies, _election, _nip_list
 from netral.core.menu import gated
 from netral.core.ratelimit import rate_limited
 from netral.core.scope import require
@@ -48,7 +48,7 @@ def ceremonies(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ceremony(request: HttpRequest, pk: int) -> HttpResponse:
     """One ceremony: attendance by NIP list or file, and the check-in code to show on site."""
-    from netral.registry.importing import ImportFileError
+    from netral.core.tabular import ImportFileError
 
     scope = require(request, "commitments.view")
     item = get_object_or_404(
@@ -63,16 +63,12 @@ def ceremony(request: HttpRequest, pk: int) -> HttpResponse:
         if scope.read_only or not scope.can("commitments.manage"):
             raise PermissionDenied
         if form.is_valid():
-            nips: list[tuple[int, str]] = [
-                (i, n) for i, n in enumerate(str(form.cleaned_data["nips"]).splitlines(), start=1)
-            ]
-            method = "list"
-            if form.cleaned_data.get("file"):
-                try:
-                    nips = _nips_from_file(form.cleaned_data["file"])
-                    method = "upload"
-                except ImportFileError as exc:
-                    form.add_error("file", str(exc.message))
+            method = "upload" if form.cleaned_data.get("file") else "list"
+            nips: list[tuple[int, str]] = []
+            try:
+                nips = _nip_list(form)
+            except ImportFileError as exc:
+                form.add_error("file", str(exc.message))
             if not form.errors:
                 result = services.record_attendance(
                     ceremony=item, nips=nips, method=method, actor=request.user
