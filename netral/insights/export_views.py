@@ -7,10 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from netral.core import audit
 from netral.core.menu import gated
 from netral.core.scope import request_scope
-from netral.insights.exports import SOURCES, check_token, download_url, start
+from netral.insights.exports import (
+    SOURCES,
+    check_token,
+    download_url,
+    record_download,
+    start_export,
+)
 from netral.insights.models import ExportJob
 
 FILTERS = ("state", "election", "region", "overdue", "violation", "status", "agency")
@@ -31,7 +36,7 @@ def exports(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         params = {k: request.POST[k] for k in FILTERS if request.POST.get(k)}
         params["language"] = getattr(request, "LANGUAGE_CODE", "id")
-        job = start(user=request.user, source=source, format=fmt, params=params)
+        job = start_export(user=request.user, source=source, format=fmt, params=params)
         return redirect("exports:detail", pk=job.pk)
     rows = ExportJob.objects.filter(user_id=int(request.user.pk or 0))[:50]
     return render(request, "insights/exports.html", {"rows": rows})
@@ -57,7 +62,7 @@ def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("exports:detail", pk=job.pk)
     if job.source not in SOURCES or not request_scope(request).can(SOURCES[job.source].capability):
         raise PermissionDenied
-    again = start(user=request.user, source=job.source, format=job.format, params=job.params)
+    again = start_export(user=request.user, source=job.source, format=job.format, params=job.params)
     return redirect("exports:detail", pk=again.pk)
 
 
@@ -70,7 +75,7 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     if not check_token(job, request.GET.get("t", "")):
         raise PermissionDenied
-    audit.record(action="insights.export.download", actor=request.user, obj=job)
+    record_download(job=job, user=request.user)
     return FileResponse(
         job.file.open("rb"), as_attachment=True, filename=f"netral-{job.source}.{job.format}"
     )

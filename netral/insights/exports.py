@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.files import File
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -242,20 +243,36 @@ def run(job: ExportJob) -> None:
     job.save()
 
 
-def start(*, user: Any, source: str, format: str, params: dict[str, Any]) -> ExportJob:
+def stream_for(user: Any) -> str:
+    """The audit chain of a user's exports (``netral.core.audit.stream_for``)."""
+    return audit.stream_for("exports", scope=scope_for(user))
+
+
+def start_export(*, user: Any, source: str, format: str, params: dict[str, Any]) -> ExportJob:
+    """Start an export: the job row and its audit entry in one transaction; the worker is asked
+    to run it only once they are committed, so a failure leaves neither and runs nothing."""
     from netral.insights.tasks import run_export
 
-    job = ExportJob.objects.create(user=user, source=source, format=format, params=params)
-    audit.record(
-        action="insights.export",
-        actor=user,
-        obj=job,
-        after={"list": source, "format": format, "filters": params},
-    )
-    from django.db import transaction
-
-    transaction.on_commit(lambda: run_export.enqueue(job_id=job.pk))
+    with transaction.atomic():
+        job = ExportJob.objects.create(user=user, source=source, format=format, params=params)
+        audit.record(
+            action="insights.export",
+            actor=user,
+            obj=job,
+            after={"list": source, "format": format, "filters": params},
+            stream=stream_for(user),
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: run_export.enqueue(job_id=job_id))
     return job
+
+
+def record_download(*, job: ExportJob, user: Any) -> None:
+    """A download of an export's file is audited (its rows may name people)."""
+    with transaction.atomic():
+        audit.record(
+            action="insights.export.download", actor=user, obj=job, stream=stream_for(user)
+        )
 
 
 def download_token(job: ExportJob) -> str:
