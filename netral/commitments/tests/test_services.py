@@ -321,6 +321,13 @@ def test_the_attendance_file_is_kept_after_an_error(pilkada, as_user):
     second = officer.post(f"/komitmen/ikrar/{ceremony.pk}/", {"held_token": token.group(1)})
     assert second.status_code == 422
     assert "12345" in second.content.decode()
+    # A typed list is taken as typed, not replaced by the kept file.
+    typed = officer.post(
+        f"/komitmen/ikrar/{ceremony.pk}/", {"held_token": token.group(1), "nips": "999"}
+    )
+    assert typed.status_code == 422
+    assert "baris 1 · 999" in typed.content.decode()
+    assert "12345" not in typed.content.decode()
     # A corrected file replaces it; once it succeeds nothing is held any more.
     fixed = "nip\n" + "".join(f"{s.nip}\n" for s in servants)
     third = officer.post(

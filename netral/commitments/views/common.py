@@ -76,7 +76,9 @@ def _attendance_form(request: HttpRequest) -> tuple[AttendanceForm, str, Any]:
     the form, its held-file token and its files."""
     if request.method != "POST":
         return AttendanceForm(), "", None
-    data, files, token = held_files.bind(request, FILE_FIELDS)
+    # A typed list sent without a new file is what the clerk means now, not the kept file.
+    typed = bool(str(request.POST.get("nips", "")).strip())
+    data, files, token = held_files.bind(request, () if typed else FILE_FIELDS)
     return AttendanceForm(data, files), token, files
 
 
