@@ -54,7 +54,27 @@ def test_stored_codes_are_used_for_provinces_and_regencies():
         Jurisdiction(region="x", province="province_code").in_region("64")
     )
     assert "regency_code" in str(cases_like.in_region("64.02"))
-    assert "region__code__startswith" in str(cases_like.in_region("64.02.01"))
+    below = str(cases_like.in_region("64.02.01"))
+    assert "region__code__startswith" in below or "region_id__lt" in below
+
+
+def test_a_region_covers_itself_and_the_regions_under_it_only():
+    """'64.02' covers 64.02 and 64.02.x, never 64.020 or 64.1 (the range and the prefix agree)."""
+    from netral.regions.models import Region
+
+    codes = set(
+        Region.objects.filter(Jurisdiction(region="parent").in_region("64.02")).values_list(
+            "parent_id", flat=True
+        )
+    )
+    assert codes
+    assert all(c == "64.02" or c.startswith("64.02.") for c in codes)
+    agencies = Agency.objects.filter(Agency.jurisdiction.in_region("64"))
+    assert agencies.exists()
+    assert all(a.region_id == "64" or a.region_id.startswith("64.") for a in agencies)
+    assert set(agencies) == {
+        a for a in Agency.objects.exclude(region=None) if a.region_id.split(".")[0] == "64"
+    }
 
 
 def test_valid_on_is_one_rule_for_every_model_with_a_validity_period():
