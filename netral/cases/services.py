@@ -244,9 +244,8 @@ def register_report(
 
 def covers(scope: Scope, case: Case) -> bool:
     """Whether the case lies in the scope's jurisdiction (region or, once recommended, agency)."""
-    if scope.national or scope.covers_region(case.region_id):
-        return True
-    return case.agency_id in scope.agency_ids and case.state in workflow.PPK_VISIBLE_STATES
+    seen_by_agency = case.state in workflow.PPK_VISIBLE_STATES
+    return scope.covers(region=case.region_id, agency_id=case.agency_id if seen_by_agency else None)
 
 
 def refusal(
