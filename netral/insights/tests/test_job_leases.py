@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from netral.core.models import AuditEntry
 from netral.core.tests.processes import finish, hanging_worker, manage, wait_for
-from netral.insights.exports import start_export
 from netral.insights.models import ExportJob
+from netral.insights.services import start_export as start
 from netral.insights.tasks import sweep_stale_exports
 
 
@@ -68,7 +68,7 @@ def test_a_worker_killed_mid_export_leaves_a_failed_job_with_a_retry(process_db,
     settings.NETRAL_JOB_LEASE_SECONDS = 2
     env = {**process_db.env, "NETRAL_JOB_LEASE_SECONDS": "2"}
     owner = User.objects.get(username="bawaslu.kukar")
-    job = start_export(user=owner, source="cases", format="csv", params={})
+    job = start(user=owner, source="cases", format="csv", params={})
     worker = hanging_worker(env, "netral.insights.exports.write_csv")
     try:
         first = wait_for(
