@@ -244,3 +244,30 @@ def test_forwarding_a_pemilu_case_asks_for_the_race_between_two_determinations(
     block.locator("button[type=submit]").click()
     _expect_state(page, "Diteruskan ke instansi pemeriksa")
     expect(page.locator("#case-race")).to_contain_text("DPR")
+
+
+def test_a_checked_register_is_imported_without_picking_the_file_again(page: Page) -> None:
+    """Past cases: the clerk checks a register first; the page keeps the file, so unticking
+    "check only" and sending again imports it without choosing it a second time."""
+    from e2e.conftest import log_in
+    from netral.cases.models import Case
+
+    register = (
+        "nomor,kantor,nama,tahap,tanggal_registrasi\n"
+        "E2E/1/2024,BAWASLU-64.02,Andi Saputra,registered,2024-08-01\n"
+    )
+    log_in(page, "analis.bkn")
+    page.goto("/perkara/impor/")
+    page.locator("#id_file").set_input_files(
+        files=FilePayload(name="daftar.csv", mimeType="text/csv", buffer=register.encode())
+    )
+    expect(page.locator("input[name=dry_run]")).to_be_checked()
+    page.locator("#import-form button[type=submit]").click()
+    expect(page.locator("#import-result")).to_contain_text("1 baris: 1 sah")
+    expect(page.locator("#held-file")).to_contain_text("daftar.csv")
+    assert not Case.objects.filter(number="E2E/1/2024").exists()
+    page.locator("input[name=dry_run]").uncheck()
+    page.locator("#import-form button[type=submit]").click()
+    expect(page.locator("#import-result")).to_contain_text("1 baris: 1 sah")
+    expect(page.locator("#held-file")).to_have_count(0)
+    assert Case.objects.filter(number="E2E/1/2024", imported=True).exists()

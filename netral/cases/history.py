@@ -27,8 +27,8 @@ from netral.cases.models import Accused, Case, CaseEvent, State
 from netral.cases.services.registration import region_codes
 from netral.cases.services.transitions import start_deadline
 from netral.core import audit
+from netral.core.tabular import ImportFileError, RowIssue, map_header, read_rows
 from netral.regions.queries import zone_of
-from netral.registry.importing import ImportFileError, RowIssue, map_header, read_rows
 from netral.registry.models import Agency, CivilServant, Office
 from netral.registry.queries import ppk_on
 from netral.rules.models import Election, Sanction, ViolationType

@@ -473,42 +473,54 @@ def candidates(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @gated("cases.import")
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Upload a register of past cases; check first (dry run), then import the valid rows."""
-    import tempfile
-    from pathlib import Path
+    """Upload a register of past cases; check first (dry run), then import the valid rows.
 
+    A file that was not imported (it could not be read, or it was only checked) is held for the
+    next submission (``netral.core.held``): the clerk unticks "check only" or sends again
+    without picking the file a second time."""
     from netral.cases.history import COLUMNS, REQUIRED, import_history
-    from netral.registry.importing import ImportFileError
+    from netral.core.tabular import ImportFileError, uploaded_path
 
     scope = require(request, "cases.import")
     result = None
     error = ""
     dry_run = True
+    token = held_files.new_token()
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        dry_run = request.POST.get("dry_run") == "on"
+        data, files, token = held_files.bind(request, ("file",))
+        upload = files.get("file")
+        dry_run = data.get("dry_run") == "on"
         if upload is None:
             error = _("Choose a file.")
         elif not scope.national:
             raise PermissionDenied
         else:
-            with tempfile.NamedTemporaryFile(suffix=Path(upload.name or "").suffix) as tmp:
-                for chunk in upload.chunks():
-                    tmp.write(chunk)
-                tmp.flush()
+            with uploaded_path(upload) as path:
                 try:
                     result = import_history(
-                        Path(tmp.name),
+                        path,
                         actor=request.user,
                         original_name=upload.name or "",
                         dry_run=dry_run,
                     )
                 except ImportFileError as exc:
                     error = str(exc.message)
+            if error or dry_run:
+                sent = request.FILES.get("file")
+                if sent is not None:  # else the held file is the one just read
+                    sent.seek(0)
+                    kept = held_files.Kept("file", sent.name or "file", sent.read())
+                    held_files.hold(token, request.user, [kept])
+            else:
+                held_files.release(token, request.user)
     context = {
         "result": result,
         "error": error,
         "dry_run": dry_run,
+        "held_token": token,
+        "held": held_files.held(token, request.user).get("file")
+        if request.method == "POST"
+        else None,
         "columns": list(COLUMNS.items()),
         "required": REQUIRED,
     }

@@ -39,8 +39,7 @@ from netral.core import audit
 from netral.core.scope import Scope
 from netral.regions.models import Region
 from netral.registry.models import Agency, CivilServant, Office
-from netral.registry.nip import digits_of
-from netral.registry.queries import ppk_on
+from netral.registry.queries import ppk_on, resolve_nips
 from netral.rules.models import Election
 
 DATA = Path(__file__).resolve().parent / "data" / "texts.json"
@@ -106,6 +105,10 @@ class RowProblem:
     row: int
     nip: str
     reason: Promise | str
+
+
+def unknown_nip(row: int, nip: str) -> RowProblem:
+    return RowProblem(row, nip, _("No civil servant with this NIP is in the registry."))
 
 
 @dataclass
@@ -214,27 +217,24 @@ def ceremony_problems(
     """Check a ceremony's rows without saving: the NIPs as digits, their registry entries and
     every problem found. Runs on a form with errors too, so one submission shows them all."""
     problems: list[RowProblem] = []
-    wanted = [nip for n in nips if (nip := digits_of(n))]
-    servants = {
-        s.nip: s
-        for s in CivilServant.objects.filter(nip__in=wanted).select_related(
-            "agency", "position", "unit"
-        )
-    }
+    resolved = resolve_nips(
+        ((0, n) for n in nips),
+        CivilServant.objects.select_related("agency", "position", "unit"),
+    )
+    wanted = [nip for _row, nip, _servant in resolved]
+    servants = {nip: servant for _row, nip, servant in resolved if servant is not None}
     signed = (
         set(Pact.objects.filter(election=election, nip__in=wanted).values_list("nip", flat=True))
         if election is not None
         else set()
     )
     seen: set[str] = set()
-    for row, nip in enumerate(wanted, start=1):
-        servant = servants.get(nip)
+    # Rows are counted among the NIPs given (a blank line is no row).
+    for row, (_given, nip, servant) in enumerate(resolved, start=1):
         if nip in seen:
             problems.append(RowProblem(row, nip, _("This NIP is listed twice.")))
         elif servant is None:
-            problems.append(
-                RowProblem(row, nip, _("No civil servant with this NIP is in the registry."))
-            )
+            problems.append(unknown_nip(row, nip))
         elif servant.agency_id != agency.pk:
             problems.append(RowProblem(row, nip, _("This civil servant is in another agency.")))
         elif not servant.is_active:
@@ -424,25 +424,16 @@ def record_attendance(
     """Add civil servants of the ceremony's agency; every unknown or foreign NIP is reported with
     its row, the others are recorded (a second time changes nothing)."""
     result = AttendanceResult()
-    wanted = [(row, digits) for row, nip in nips if (digits := digits_of(nip))]
-    servants = {
-        s.nip: s
-        for s in CivilServant.objects.filter(nip__in=[n for _r, n in wanted]).only(
-            "pk", "nip", "agency_id", "is_active"
-        )
-    }
+    resolved = resolve_nips(nips, CivilServant.objects.only("pk", "nip", "agency_id", "is_active"))
     present = set(
         PledgeAttendance.objects.filter(ceremony=ceremony).values_list(
             "civil_servant__nip", flat=True
         )
     )
     rows = []
-    for row, nip in wanted:
-        servant = servants.get(nip)
+    for row, nip, servant in resolved:
         if servant is None:
-            result.problems.append(
-                RowProblem(row, nip, _("No civil servant with this NIP is in the registry."))
-            )
+            result.problems.append(unknown_nip(row, nip))
         elif servant.agency_id != ceremony.agency_id:
             result.problems.append(
                 RowProblem(row, nip, _("This civil servant is in another agency."))
@@ -606,24 +597,15 @@ def record_event(
 def record_event_attendance(
     *, event: SocialisationEvent, nips: list[tuple[int, str]], actor: Any
 ) -> tuple[int, list[RowProblem]]:
-    """Participants by NIP (their agency from the registry); every unknown NIP is reported with
-    its row, the others are recorded (a second time changes nothing). Returns how many were
-    added and the problems."""
-    wanted = [(row, digits) for row, n in nips if (digits := digits_of(n))]
-    servants = {
-        s.nip: s
-        for s in CivilServant.objects.filter(nip__in=[n for _r, n in wanted]).only(
-            "pk", "nip", "agency_id"
-        )
-    }
+    """Add participants of any agency (each counted for their own agency in the registry); every
+    unknown NIP is reported with its row. Returns how many were added and the problems."""
     problems = []
     rows = []
-    for row, nip in wanted:
-        servant = servants.get(nip)
+    for row, nip, servant in resolve_nips(
+        nips, CivilServant.objects.only("pk", "nip", "agency_id")
+    ):
         if servant is None:
-            problems.append(
-                RowProblem(row, nip, _("No civil servant with this NIP is in the registry."))
-            )
+            problems.append(unknown_nip(row, nip))
             continue
         rows.append(
             EventAttendance(

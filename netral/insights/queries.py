@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from netral.cases.models import Case, State
 from netral.cases.queries import follow_up, local_days, overdue, ppk_overdue, visible_cases
-from netral.core import compiled
+from netral.core import statements
 from netral.core.inputs import is_id
 from netral.core.scope import Scope
+from netral.insights.figures import kept
 from netral.insights.models import CaseStat
 from netral.insights.rollup import recounted_today
 from netral.intake.models import Report
@@ -97,13 +98,14 @@ def _counts(queryset: Any, field: str) -> dict[Any, int]:
 
 
 def filter_key(scope: Scope, f: SummaryFilter) -> tuple[Any, ...]:
-    """Everything the dashboard's queries depend on, for their compiled statements
-    (``netral.core.compiled``)."""
+    """Everything the dashboard's queries depend on, with a stable ``repr`` (sorted tuples, not
+    sets): the key of the figures kept per rollup revision (``netral.insights.figures``) and of
+    the statements kept per process (``netral.core.statements``)."""
     election = f.election.pk if f.election is not None else None
     return (
         scope.national,
-        scope.region_codes,
-        scope.agency_ids,
+        tuple(sorted(scope.region_codes)),
+        tuple(sorted(scope.agency_ids)),
         election,
         f.region,
         f.start,
@@ -162,42 +164,44 @@ DIMENSIONS = (
 
 
 def rolled_sums(scope: Scope, f: SummaryFilter) -> dict[str, dict[str, int]]:
-    """Every dimension's counts by key in one round trip: dimension -> key -> count."""
-    out: dict[str, dict[str, int]] = {d: {} for d in DIMENSIONS}
-    rows = compiled.rows(
-        ("insights.rolled_sums", filter_key(scope, f)),
-        lambda: (
+    """Every dimension's counts by key in one round trip: dimension -> key -> count. Kept per
+    scope, filter and rollup revision."""
+
+    def compute() -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {d: {} for d in DIMENSIONS}
+        rows = (
             stats(scope, f)
             .filter(dimension__in=DIMENSIONS)
             .values_list("dimension", "key")
             .annotate(total=Sum("n"))
             .order_by()
-        ),
-    )
-    for dimension, name, total in rows:
-        out[dimension][name] = total
-    return out
+        )
+        for dimension, name, total in rows:
+            out[dimension][name] = total
+        return out
+
+    return kept("rolled_sums", filter_key(scope, f), compute)
 
 
 def rolled_by_region(scope: Scope, f: SummaryFilter, field: str) -> dict[str, int]:
-    """Cases per province or regency (the state dimension counts every case once)."""
-    return dict(
-        compiled.rows(
-            ("insights.rolled_by_region", filter_key(scope, f), field),
-            lambda: (
-                stats(scope, f)
-                .filter(dimension="state")
-                .values_list(field)
-                .annotate(total=Sum("n"))
-                .order_by()
-            ),
-        )
+    """Cases per province or regency (the state dimension counts every case once). Kept per
+    scope, filter and rollup revision."""
+    return kept(
+        "rolled_by_region",
+        (filter_key(scope, f), field),
+        lambda: dict(
+            stats(scope, f)
+            .filter(dimension="state")
+            .values_list(field)
+            .annotate(total=Sum("n"))
+            .order_by()
+        ),
     )
 
 
 def _moment(today: date | None) -> Any:
-    """The cache key of "now" for overdue counts: the day in each zone (they change at each
-    zone's midnight), or the one day given."""
+    """The key of "now" for overdue counts: the day in each zone (they change at each zone's
+    midnight), or the one day given."""
     return today or tuple(sorted(local_days().items()))
 
 
@@ -205,7 +209,7 @@ def overdue_by_holder(scope: Scope, f: SummaryFilter, today: date | None = None)
     """Open cases past their due date per holder, counted live (the rollup's fallback on a day
     it was not yet recounted); each case's day ends in its office's zone."""
     return dict(
-        compiled.rows(
+        statements.rows(
             ("insights.overdue_by_holder", filter_key(scope, f), _moment(today)),
             lambda: (
                 overdue(cases(scope, f), today)
@@ -222,7 +226,7 @@ def overdue_open_by_ppk(
 ) -> dict[str, int]:
     """Recommendations past the PPK's deadline without a decision, per PPK, counted live
     over the partial index of open recommendations."""
-    rows = compiled.rows(
+    rows = statements.rows(
         ("insights.overdue_open_by_ppk", filter_key(scope, f), _moment(today)),
         lambda: (
             cases(scope, f)
@@ -240,7 +244,7 @@ def ppk_labels(ids: list[int]) -> dict[str, str]:
     from netral.registry.models import PPKAppointment
 
     wanted = tuple(sorted(ids))
-    rows = compiled.rows(
+    rows = statements.rows(
         ("insights.ppk_labels", wanted),
         lambda: PPKAppointment.objects.filter(pk__in=wanted).values_list("pk", "title", "name"),
     )
@@ -273,7 +277,7 @@ def rolled_follow_up(
 def report_counts(scope: Scope, f: SummaryFilter) -> tuple[dict[str, int], int]:
     """Reports per status, and how many concern social media: one query."""
     by_status, social = {}, 0
-    rows = compiled.rows(
+    rows = statements.rows(
         ("insights.report_counts", filter_key(scope, f)),
         lambda: (
             reports(scope, f)
@@ -293,9 +297,11 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
     the rollup (``CaseStat``) where it can answer, else from the cases themselves; the overdue
     counts from the rollup only when it was recounted today, else live.
 
-    The rollup's queries and the report counts are compiled once per scope and filter
-    (``netral.core.compiled``): in a province the database answers each in a fraction of a
-    millisecond, less than the ORM took to build it."""
+    The rollup's figures are kept in the shared cache per scope, filter and rollup revision
+    (``netral.insights.figures``): a dashboard opened again reads them in one round trip. The
+    live queries (report counts, PPK names, overdue fallbacks) are built by the ORM once per
+    scope and filter (``netral.core.statements``): in a province the database answers each in
+    a fraction of a millisecond, less than the ORM takes to build it."""
     region_field = "regency_code" if len(f.region) == 2 else "province_code"
     if not f.region and not scope.national and scope.region_codes:
         codes = sorted(scope.region_codes)

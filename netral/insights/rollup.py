@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from netral.cases.events import CaseChanged
 from netral.cases.models import Case
-from netral.core import compiled
+from netral.core import statements
+from netral.insights.figures import rollup_changed
 from netral.insights.models import CaseStat, RollupDay
 from netral.regions.queries import JAKARTA
 
@@ -155,6 +156,7 @@ def refresh(partitions: Iterable[Partition]) -> int:
             rows = _stat_rows(where, timezone.now())
             CaseStat.objects.filter(_election(election_id), regency_code=regency).delete()
             CaseStat.objects.bulk_create(rows, batch_size=1000)
+            rollup_changed()
         written += len(rows)
     return written
 
@@ -174,6 +176,7 @@ def refresh_all() -> int:
         CaseStat.objects.all().delete()
         CaseStat.objects.bulk_create(rows, batch_size=2000)
         RollupDay.objects.update_or_create(pk=1, defaults={"day": today})
+        rollup_changed()
     return len(rows)
 
 
@@ -188,10 +191,13 @@ def recounted_today(now: datetime | None = None) -> bool:
     moment = now or timezone.now()
     if not zones_agree(moment):
         return False
-    found = compiled.rows(
-        "insights.rollup_day", lambda: RollupDay.objects.filter(pk=1).values_list("day")
+    day = _jakarta_day(moment)
+    return bool(
+        statements.rows(
+            ("insights.recounted_on", day),
+            lambda: RollupDay.objects.filter(pk=1, day=day).values_list("pk"),
+        )
     )
-    return bool(found) and found[0][0] == _jakarta_day(moment)
 
 
 def partitions_of(changed: CaseChanged) -> list[Partition]:

@@ -15,6 +15,8 @@ class ImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+    # Names the file kept from a failed attempt (``netral.core.held``).
+    held_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q, QuerySet
 
 from netral.core.scope import Scope
 from netral.registry.models import Agency, CivilServant, PPKAppointment, Unit
+from netral.registry.nip import digits_of
 
 
 def visible_civil_servants(scope: Scope) -> QuerySet[CivilServant]:
@@ -29,6 +31,18 @@ def search_civil_servants(scope: Scope, query: str) -> tuple[QuerySet[CivilServa
     if text:
         return queryset.filter(name_key__startswith=text.lower()), "name"
     return queryset, "name"
+
+
+def resolve_nips(
+    entries: Iterable[tuple[int, str]], queryset: QuerySet[CivilServant] | None = None
+) -> list[tuple[int, str, CivilServant | None]]:
+    """A list of NIPs as people type them, each with its row: (row, NIP as digits, the civil
+    servant of ``queryset`` (default: the whole registry) with that NIP, or None). Entries
+    without a digit are left out; one query for the whole list."""
+    wanted = [(row, digits) for row, text in entries if (digits := digits_of(text))]
+    source = CivilServant.objects.all() if queryset is None else queryset
+    found = {s.nip: s for s in source.filter(nip__in={nip for _row, nip in wanted})}
+    return [(row, nip, found.get(nip)) for row, nip in wanted]
 
 
 def ppk_on(agency_id: int, day: date) -> PPKAppointment | None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
+from netral.core import held as held_files
 from netral.core.api import InvalidInput, decode_cursor, encode_cursor
 from netral.core.menu import gated
 from netral.core.routing import may_read_replica
@@ -103,18 +104,27 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 def import_start(request: HttpRequest) -> HttpResponse:
     require(request, "registry.import")
     scope = request_scope(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        allowed = (
-            None if scope.national else set(visible_agencies(scope).values_list("pk", flat=True))
-        )
-        job = start_import(
-            actor=request.user,
-            upload=form.cleaned_data["file"],
-            language=get_language() or "id",
-            allowed_agencies=allowed,
-        )
-        return redirect("registry:import_detail", pk=job.pk)
+    data, files, token = (
+        held_files.bind(request, ("file",)) if request.method == "POST" else (None, None, "")
+    )
+    form = ImportForm(data, files)
+    if request.method == "POST":
+        if form.is_valid():
+            allowed = (
+                None
+                if scope.national
+                else set(visible_agencies(scope).values_list("pk", flat=True))
+            )
+            job = start_import(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                language=get_language() or "id",
+                allowed_agencies=allowed,
+            )
+            held_files.release(token, request.user)
+            return redirect("registry:import_detail", pk=job.pk)
+        if "file" not in form.errors:  # a file refused by its own checks is what needs fixing
+            held_files.keep(request, form, files, token, ("file",))
     jobs = ImportJob.objects.filter(created_by_id=request.user.pk)[:20]
     return render(request, "registry/import_start.html", {"form": form, "jobs": jobs})
 

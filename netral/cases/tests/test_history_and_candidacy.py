@@ -307,3 +307,45 @@ def test_demo_cases_cover_the_stages_once(db):
     states = set(Case.objects.values_list("state", flat=True))
     assert {State.REGISTERED, State.FORWARDED, State.RECEIVED_BY_PPK, State.NOT_VIOLATION} <= states
     assert Case.objects.filter(documents__kind="recommendation_letter").count() == 2
+
+
+def test_the_import_page_keeps_the_file_it_did_not_import(tmp_path, personas, as_user):
+    """Checked only, or refused as a whole: the file is held, and the next submission without
+    a file takes it (the clerk unticks "check only" and sends again); once imported, it is
+    released."""
+    import re
+
+    from netral.core.models import HeldFile
+
+    path = workbook(
+        [["X/9", "BAWASLU-64.02", "", "A", "", "", "registered", "2024-08-01"] + [""] * 6],
+        tmp_path,
+    )
+    client = as_user("analis.bkn")
+    checked = client.post(
+        "/perkara/impor/",
+        {"file": SimpleUploadedFile("daftar.xlsx", path.read_bytes()), "dry_run": "on"},
+    ).content.decode()
+    assert "1 baris: 1 sah" in checked
+    assert "daftar.xlsx" in checked.split('id="held-file"')[1].split("</p>")[0]
+    token = re.search(r'name="held_token" value="([^"]+)"', checked).group(1)
+    assert not Case.objects.exists()
+    imported = client.post("/perkara/impor/", {"held_token": token})
+    assert imported.status_code == 200
+    assert "1 baris: 1 sah" in imported.content.decode()
+    assert Case.objects.filter(number="X/9", imported=True).exists()
+    assert not HeldFile.objects.filter(token=token).exists()
+    # A file refused as a whole is held too, with its error, and read again when sent again.
+    refused = client.post(
+        "/perkara/impor/", {"file": SimpleUploadedFile("x.csv", b"nomor,kantor\n1,2\n")}
+    )
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert "x.csv" in html.split('id="held-file"')[1].split("</p>")[0]
+    assert "nama, tahap, tanggal_registrasi" in html or "name, state, registered_on" in html
+    token = re.search(r'name="held_token" value="([^"]+)"', html).group(1)
+    again = client.post("/perkara/impor/", {"held_token": token})
+    assert again.status_code == 422
+    assert "x.csv" in again.content.decode().split('id="held-file"')[1].split("</p>")[0]
+    # Without a held file, nothing to take: the page asks for one.
+    assert client.post("/perkara/impor/", {}).status_code == 422

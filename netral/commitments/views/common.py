@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest
@@ -27,24 +25,19 @@ def _agencies(scope: Scope) -> Any:
     return agencies_in("", scope).order_by("code")
 
 
-def _nips_from_file(upload: Any) -> list[tuple[int, str]]:
-    from netral.registry.importing import ImportFileError, read_rows
+def _nip_list(form: Any) -> list[tuple[int, str]]:
+    """The NIPs of an attendance form, each with its row: the file's (its header is row 1)
+    when one was sent, else the typed lines'. Raises ``ImportFileError``."""
+    from netral.core.tabular import ImportFileError, column_values, uploaded_path
 
-    suffix = Path(upload.name or "").suffix
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        header, rows, _estimate = read_rows(Path(tmp.name), upload.name or "")
-        titles = [h.strip().lower() for h in header]
-        if "nip" not in titles:
-            raise ImportFileError(_("The file needs a column named nip."))
-        column = titles.index("nip")
-        return [
-            (offset + 2, row[column] if column < len(row) else "")
-            for offset, row in enumerate(rows)
-            if any(row)
-        ]
+    upload = form.cleaned_data.get("file")
+    if not upload:
+        return list(enumerate(str(form.cleaned_data["nips"]).splitlines(), start=1))
+    with uploaded_path(upload) as path:
+        try:
+            return column_values(path, "nip", upload.name or "")
+        except LookupError:
+            raise ImportFileError(_("The file needs a column named nip.")) from None
 
 
 def _upload(upload: Any) -> services.Upload:
@@ -83,18 +76,17 @@ def _attendance_form(request: HttpRequest) -> tuple[AttendanceForm, str, Any]:
 
 
 def _attendance_rows(form: AttendanceForm) -> tuple[list[tuple[int, str]], str]:
-    """The NIPs of a valid attendance form with their row numbers, from the file when one was
-    sent (else the typed list), and how they came ("upload" or "list"). A file that cannot be
-    read becomes an error on the form's file field."""
-    from netral.registry.importing import ImportFileError
+    """The NIPs of a valid attendance form with their row numbers (``_nip_list``) and how they
+    came ("upload" or "list"). A file that cannot be read becomes an error on the form's file
+    field."""
+    from netral.core.tabular import ImportFileError
 
-    nips = [(i, n) for i, n in enumerate(str(form.cleaned_data["nips"]).splitlines(), start=1)]
-    if form.cleaned_data.get("file"):
-        try:
-            return _nips_from_file(form.cleaned_data["file"]), "upload"
-        except ImportFileError as exc:
-            form.add_error("file", str(exc.message))
-    return nips, "list"
+    method = "upload" if form.cleaned_data.get("file") else "list"
+    try:
+        return _nip_list(form), method
+    except ImportFileError as exc:
+        form.add_error("file", str(exc.message))
+        return [], method
 
 
 def _attendance_done(

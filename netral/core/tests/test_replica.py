@@ -35,7 +35,7 @@ def replicated_db(
     process's ``default`` reads and writes the primary, ``replica`` reads the replica."""
     from django.db import connection, connections
 
-    from netral.core import compiled, reference
+    from netral.core import reference, statements
 
     if connection.vendor != "postgresql":
         pytest.skip("the read replica is tested on PostgreSQL (DATABASE_URL=postgres://)")
@@ -66,7 +66,7 @@ def replicated_db(
             )
             params["PASSWORD"] = ""
             connections.settings[REPLICA] = {**params, "PORT": str(cluster.replica)}
-            compiled.forget()
+            statements.forget()
             reference.forget()
             yield cluster
         finally:
@@ -76,7 +76,7 @@ def replicated_db(
                 del connections.settings[REPLICA]
             connection.close()
             params.update(saved)
-            compiled.forget()
+            statements.forget()
             reference.forget()
             cluster.close()
 

@@ -139,11 +139,12 @@ def test_the_live_overdue_count_per_ppk_reads_only_its_partial_index(personas, u
     from django.test.utils import CaptureQueriesContext
 
     from netral.accounts.queries import scope_for
-    from netral.core import compiled
+    from netral.core import statements
     from netral.insights.queries import SummaryFilter, overdue_open_by_ppk
 
-    compiled.forget()
+    statements.forget()
     scope = scope_for(personas[username])
+    overdue_open_by_ppk(scope, SummaryFilter())  # built by the ORM once, then kept
     with CaptureQueriesContext(connection) as captured:
         overdue_open_by_ppk(scope, SummaryFilter())
     (query,) = captured.captured_queries
@@ -162,3 +163,54 @@ def test_the_live_overdue_count_per_ppk_reads_only_its_partial_index(personas, u
         assert "TEMP B-TREE" not in plan  # no sort for the grouping
     if "case_ppk_open_idx" in plan:
         assert covering in plan
+
+
+def test_rollup_figures_are_kept_until_the_rollup_changes(
+    personas, django_capture_on_commit_callbacks
+):
+    """A dashboard opened again reads its rollup figures from the shared cache, not from the
+    rollup; a recount of any partition (here after a transition) is seen at once, and so is a
+    lost cache."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from netral.accounts.queries import scope_for
+    from netral.cases.models import Case
+    from netral.cases.services import perform
+    from netral.insights.queries import SummaryFilter, summary
+
+    seed_cases()
+    scope = scope_for(personas["bawaslu.kaltim"])  # a province: the rollup answers
+    first = summary(scope, SummaryFilter())
+    with CaptureQueriesContext(connection) as captured:
+        again = summary(scope, SummaryFilter())
+    assert again == first
+    assert not [q for q in captured.captured_queries if "insights_casestat" in q["sql"]]
+    case = Case.objects.get(state="registered")
+    user = personas["bawaslu.kukar"]
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(
+            case_id=case.pk,
+            name="start_study",
+            actor=user,
+            scope=scope_for(user),
+            version=case.version,
+        )
+    after = summary(scope, SummaryFilter())["cases"]["by_state"]
+    assert "registered" not in after
+    assert after["under_study"] == first["cases"]["by_state"]["under_study"] + 1
+    cache.clear()
+    assert summary(scope, SummaryFilter())["cases"]["by_state"] == after
+
+
+def test_kept_figures_are_told_apart_by_scope_and_filter(personas):
+    from netral.accounts.queries import scope_for
+    from netral.insights.queries import SummaryFilter, summary
+
+    seed_cases()
+    national = scope_for(personas["analis.bkn"])
+    assert summary(national, SummaryFilter(region="64"))["cases"]["total"] == 6
+    assert summary(national, SummaryFilter(region="62"))["cases"]["total"] == 0
+    assert summary(scope_for(personas["bawaslu.sukamara"]), SummaryFilter())["cases"]["total"] == 0
+    assert summary(national, SummaryFilter(region="64"))["cases"]["total"] == 6

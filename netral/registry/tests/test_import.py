@@ -305,3 +305,32 @@ def test_small_first_loads_and_web_imports_take_the_ordinary_path(tmp_path, monk
     import_civil_servants(_csv(tmp_path, GOOD_1))  # fewer rows than FIRST_LOAD_MIN_ROWS
     import_civil_servants(_csv(tmp_path, GOOD_2, name="b.csv"), first_load=False)
     assert CivilServant.objects.filter(nip="199202022022212002").exists()
+
+
+def test_web_import_takes_a_held_file_and_never_holds_a_refused_one(
+    as_user, personas, django_capture_on_commit_callbacks
+):
+    """The form takes the file held from an earlier attempt (``netral.core.held``) when none
+    is picked, and releases it once the job starts; a file refused for its type or size is
+    what needs fixing, so it is not held."""
+    from netral.core import held
+    from netral.core.models import HeldFile
+
+    client = as_user("bkpsdm.kukar")
+    refused = io.BytesIO(b"hello")
+    refused.name = "notes.txt"
+    assert client.post("/registri/impor/", {"file": refused}).status_code == 200
+    assert not HeldFile.objects.exists()
+    token = held.new_token()
+    content = "\n".join([HEADER, GOOD_1]).encode()
+    held.hold(token, personas["bkpsdm.kukar"], [held.Kept("file", "asn.csv", content)])
+    # Another user's submission with the same token finds nothing to take.
+    other = as_user("bkpsdm.sukamara").post("/registri/impor/", {"held_token": token})
+    assert other.status_code == 200
+    assert not ImportJob.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/registri/impor/", {"held_token": token})
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert (job.original_name, job.imported_rows) == ("asn.csv", 1)
+    assert not HeldFile.objects.filter(token=token).exists()

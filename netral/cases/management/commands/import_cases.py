@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from netral.cases.history import COLUMNS, import_history
-from netral.registry.importing import ImportFileError, write_report
+from netral.core.tabular import ImportFileError, write_report
 
 
 class Command(BaseCommand):
