@@ -298,9 +298,10 @@ CACHES["counters"] = (
     else {"BACKEND": "netral.core.counters.CounterCache", "LOCATION": "default"}
 )
 RATELIMIT_USE_CACHE = "counters"
-RATELIMIT_IP_META_KEY = (
-    "HTTP_X_FORWARDED_FOR" if env_int("NETRAL_PROXY_COUNT", 0) else "REMOTE_ADDR"
-)
+NETRAL_PROXY_COUNT = env_int("NETRAL_PROXY_COUNT", 0)
+# The client's address behind NETRAL_PROXY_COUNT proxies (the whole X-Forwarded-For list is not
+# an address, and its leftmost entries are the client's own words).
+RATELIMIT_IP_META_KEY = "netral.core.clientip.client_ip"
 # Per client address; "count/period" with period s, m, h or d.
 NETRAL_RATE_REPORTS = env_str("NETRAL_RATE_REPORTS", "1000/h" if TESTING else "20/h")
 NETRAL_RATE_REPORTS_NO_POW = env_str("NETRAL_RATE_REPORTS_NO_POW", "1000/h" if TESTING else "5/h")

@@ -171,3 +171,53 @@ def test_a_constraint_other_than_the_key_or_the_code_is_not_retried(client, monk
         services.submit_report(
             fields={}, identity=None, links=[], upload_tokens=[], idempotency_key="api:x"
         )
+
+
+def test_behind_a_proxy_limits_count_the_address_the_proxy_saw_not_the_clients_words(
+    client, settings
+):
+    """nginx appends the address it saw to X-Forwarded-For; what the client wrote before it
+    neither breaks the limit (it once answered 500) nor lets the client pick a fresh counter."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.NETRAL_PROXY_COUNT = 1
+    settings.NETRAL_RATE_RECEIPTS = "2/h"
+    body = {"receipt_code": "NTR-0000-0000", "secret": "X" * 12}
+    codes = [
+        client.post(
+            "/api/v1/reports/status",
+            body,
+            content_type="application/json",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 198.51.100.7",
+        ).status_code
+        for n in range(3)
+    ]
+    assert codes == [404, 404, 429]  # three forged first entries, one real address
+    other = client.post(
+        "/api/v1/reports/status",
+        body,
+        content_type="application/json",
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+    )
+    assert other.status_code == 404  # another client behind the same proxy has its own count
+    cache.clear()
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "proxies", "expected"),
+    [
+        ("", 1, "127.0.0.1"),
+        ("203.0.113.9, 198.51.100.7", 1, "198.51.100.7"),
+        ("203.0.113.9, 198.51.100.7", 2, "203.0.113.9"),
+        ("198.51.100.7", 2, "127.0.0.1"),
+        ("not-an-address", 1, "127.0.0.1"),
+        ("203.0.113.9", 0, "127.0.0.1"),
+    ],
+)
+def test_client_address_is_taken_from_the_trusted_end(rf, settings, forwarded, proxies, expected):
+    from netral.core.clientip import client_ip
+
+    settings.NETRAL_PROXY_COUNT = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1")
+    assert client_ip(request) == expected
