@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from netral.core.validity import ValidQuerySet
+
 
 class User(AbstractUser):
     # The registry entry of a user who is a civil servant (to sign their own integrity pact).
@@ -88,6 +90,8 @@ class Membership(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ValidQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

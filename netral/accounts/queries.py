@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from netral.accounts.models import Membership, Role
@@ -17,12 +17,7 @@ from netral.core.scope import NO_SCOPE, Scope
 
 
 def _active_memberships(user: Any, on: date) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(user=user, is_active=True)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .select_related("role")
-    )
+    return Membership.objects.filter(user=user, is_active=True).valid_on(on).select_related("role")
 
 
 def scope_for(user: Any, on: date | None = None) -> Scope:
@@ -84,8 +79,7 @@ def custodian_memberships(office_ids: list[int], on: date | None = None) -> dict
         Membership.objects.filter(
             office_id__in=office_ids, role_id__in=revealing_roles(), is_active=True
         )
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .valid_on(day)
         .filter(user__is_active=True)
         .select_related("user")
         .order_by("user__username")

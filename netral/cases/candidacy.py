@@ -14,9 +14,12 @@ from django.db.models import Q, QuerySet
 
 from netral.cases.models import CandidateRegistration
 from netral.core import audit
-from netral.core.scope import Scope
+from netral.core.scope import Jurisdiction, Scope
 from netral.registry.models import CivilServant
 from netral.rules.models import Election, ElectionStage
+
+# A candidacy lies where the civil servant's agency does.
+JURISDICTION = Jurisdiction(region="civil_servant__agency__region", agency="civil_servant__agency")
 
 
 def determination_date(election: Election) -> date | None:
@@ -63,6 +66,7 @@ def record_candidacy(
             "resigned_on": resigned_on,
             "decree": decree,
         },
+        stream=audit.stream_for("candidacy", region=civil_servant.agency.region_id),
     )
     return row
 
@@ -71,16 +75,7 @@ def candidacies(scope: Scope, election: Election) -> QuerySet[CandidateRegistrat
     queryset = CandidateRegistration.objects.filter(election=election).select_related(
         "civil_servant__agency"
     )
-    if scope.national:
-        return queryset
-    condition = Q(pk__in=[])
-    for code in scope.region_codes:
-        condition |= Q(civil_servant__agency__region_id=code) | Q(
-            civil_servant__agency__region__code__startswith=code + "."
-        )
-    if scope.agency_ids:
-        condition |= Q(civil_servant__agency_id__in=sorted(scope.agency_ids))
-    return queryset.filter(condition)
+    return scope.filter(queryset, JURISDICTION)
 
 
 def still_active(

@@ -22,7 +22,7 @@ from netral.regions.queries import zone_of
 from netral.registry.nip import digits_of
 from netral.registry.queries import ppk_on
 from netral.rules.classify import RaceNeeded, classify
-from netral.rules.models import ElectionRace, Provision, Sanction, ViolationType, in_force
+from netral.rules.models import ElectionRace, Provision, Sanction, ViolationType
 from netral.rules.queries import deadline_rule, due_date, reviewing_agency_on
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def clean_inputs(
                 errors[spec.name] = _("Choose one of the options.")
             values[spec.name] = str(value)
         elif spec.kind == "sanction":
-            sanction = Sanction.objects.filter(code=str(value)).filter(in_force(day)).first()
+            sanction = Sanction.objects.filter(code=str(value)).valid_on(day).first()
             if sanction is None:
                 errors[spec.name] = _("No sanction with this code is in force.")
             values[spec.name] = sanction
@@ -125,7 +125,7 @@ def clean_inputs(
             values[spec.name] = office
         elif spec.kind == "violation_types":
             codes = _as_list(value)
-            types = list(ViolationType.objects.filter(code__in=codes).filter(in_force(day)))
+            types = list(ViolationType.objects.filter(code__in=codes).valid_on(day))
             unknown = sorted(set(codes) - {t.code for t in types})
             if unknown:
                 errors[spec.name] = _("Unknown violation types: %(codes)s.") % {

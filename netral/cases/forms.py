@@ -13,7 +13,7 @@ from netral.cases import workflow
 from netral.cases.models import Case, CaseDocument, CaseReport
 from netral.core.forms import DateField, DateInput
 from netral.registry.nip import digits_of
-from netral.rules.models import Election, Provision, Sanction, ViolationType, in_force
+from netral.rules.models import Election, Provision, Sanction, ViolationType
 
 LONG_TEXT = {"reason", "summary", "request", "override_reason", "note"}
 
@@ -22,7 +22,7 @@ def _sanction_choices() -> list[tuple[str, str]]:
     today = timezone.localdate()
     return [
         (s.code, f"{s.get_track_display()} · {s.get_level_display()} · {s.text('name')}")
-        for s in Sanction.objects.filter(in_force(today)).order_by("track", "position")
+        for s in Sanction.objects.valid_on(today).order_by("track", "position")
     ]
 
 
@@ -93,7 +93,7 @@ def field_for(spec: workflow.Input, case: Case) -> forms.Field:
         today = timezone.localdate()
         choices = [
             (v.code, v.text("name"))
-            for v in ViolationType.objects.filter(in_force(today)).order_by("position")
+            for v in ViolationType.objects.valid_on(today).order_by("position")
         ]
         return forms.MultipleChoiceField(
             choices=choices,

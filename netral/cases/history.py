@@ -314,7 +314,7 @@ def _create(row: Row, actor: Any) -> Case:
         actor=actor,
         obj=case,
         after={"state": state, "number": case.number},
-        stream=f"office:{case.office_id}",
+        stream=audit.stream_for("cases", office_id=case.office_id),
     )
     return case
 

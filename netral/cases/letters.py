@@ -107,7 +107,7 @@ def render_letter_document(document_id: int) -> bool:
                 action="case.letter_rendered",
                 obj=case,
                 evidence=[{"kind": document.kind, "sha256": digest, "number": document.number}],
-                stream=f"office:{case.office_id}",
+                stream=audit.stream_for("cases", office_id=case.office_id),
             )
     if not filled:
         field.storage.delete(stored)  # another run stored it first

@@ -46,8 +46,7 @@ def party(case: Case, capabilities: Iterable[str], on: date | None = None) -> se
         where |= Q(role__scope=Role.Scope.AGENCY, agency_id=case.agency_id)
     memberships = (
         Membership.objects.filter(role_id__in=codes, is_active=True, user__is_active=True)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .valid_on(day)
         .filter(where)
     )
     return set(memberships.values_list("user_id", flat=True))

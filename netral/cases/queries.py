@@ -13,7 +13,7 @@ from django.utils import timezone
 from netral.cases import workflow
 from netral.cases.models import Case, Holder
 from netral.core.inputs import is_id
-from netral.core.scope import Scope
+from netral.core.scope import Jurisdiction, Scope
 from netral.regions.models import Region
 
 # Indonesia's three working zones; a case's ``zone`` is its office's.
@@ -48,27 +48,21 @@ def past_due(field: str, today: date | None = None, now: datetime | None = None)
     return condition
 
 
-def jurisdiction(scope: Scope) -> Q | None:
-    """The cases a scope covers as one condition (None: the whole country).
+# Where a case lies: its region, matched on the stored province or regency/city code when a
+# scope names one (each is one index range); an agency sees its cases once the recommendation
+# is issued.
+CASE_JURISDICTION = Jurisdiction(
+    region="region",
+    province="province_code",
+    regency="regency_code",
+    agency="agency",
+    agency_when=Q(state__in=workflow.PPK_VISIBLE_STATES),
+)
 
-    A region is matched on the stored province or regency/city code, so each is one index range;
-    an agency sees its cases once the recommendation is issued.
-    """
-    if scope.national:
-        return None
-    condition = Q(pk__in=[])
-    for code in sorted(scope.region_codes):
-        if len(code) == 2:
-            condition |= Q(province_code=code)
-        elif len(code) == 5:
-            condition |= Q(regency_code=code)
-        else:
-            condition |= Q(region_id=code) | Q(region__code__startswith=code + ".")
-    if scope.agency_ids:
-        condition |= Q(
-            agency_id__in=sorted(scope.agency_ids), state__in=workflow.PPK_VISIBLE_STATES
-        )
-    return condition
+
+def jurisdiction(scope: Scope) -> Q | None:
+    """The cases a scope covers as one condition (None: the whole country)."""
+    return scope.condition(CASE_JURISDICTION)
 
 
 def visible_cases(scope: Scope) -> QuerySet[Case]:
@@ -102,14 +96,7 @@ def filtered(queryset: QuerySet[Case], f: CaseFilter, today: date | None = None)
         key = "election_id" if is_id(f.election) else "election__slug"
         queryset = queryset.filter(**{key: f.election})
     if f.region:
-        if len(f.region) == 2:
-            queryset = queryset.filter(province_code=f.region)
-        elif len(f.region) == 5:
-            queryset = queryset.filter(regency_code=f.region)
-        else:
-            queryset = queryset.filter(
-                Q(region_id=f.region) | Q(region__code__startswith=f.region + ".")
-            )
+        queryset = queryset.filter(CASE_JURISDICTION.in_region(f.region))
     if f.overdue:
         queryset = overdue(queryset, today)
     if f.violation:

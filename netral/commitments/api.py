@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 from datetime import date
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -20,7 +17,6 @@ from netral.commitments import services
 from netral.commitments.forms import circular_problem
 from netral.commitments.models import Circular, Pact, PledgeCeremony, SocialisationEvent
 from netral.commitments.queries import agencies_in, coverage
-from netral.core import audit
 from netral.core.api import (
     ApiError,
     ErrorOut,
@@ -347,10 +343,11 @@ def _event_out(e: SocialisationEvent) -> dict[str, Any]:
     }
 
 
-def _covers(scope: Scope, region: str) -> bool:
-    if scope.covers_region(region):
-        return True
-    return agencies_in(region, scope).exists() if scope.agency_ids else False
+def _region(scope: Scope, code: str) -> Region:
+    region = services.jurisdiction_region(scope, code) if code else None
+    if region is None:
+        raise InvalidInput("region", _("No region with this code in your jurisdiction."))
+    return region
 
 
 @router.get("/events", response={200: Page[SocialisationEventOut], 403: ErrorOut, 422: ErrorOut})
@@ -374,10 +371,8 @@ def create_event(request: HttpRequest, payload: EventIn) -> Any:
         raise InvalidInput("mode", _("Choose one of the options."))
     if payload.mode == "virtual" and not payload.link:
         raise InvalidInput("link", _("A virtual event needs its link."))
-    region = Region.objects.filter(code=payload.region).first()
-    if region is None or not _covers(scope, region.code):
-        raise InvalidInput("region", _("No region with this code in your jurisdiction."))
-    event = SocialisationEvent.objects.create(
+    region = _region(scope, payload.region)
+    event = services.record_event(
         election=_election(payload.election),
         region=region,
         title=payload.title,
@@ -386,9 +381,8 @@ def create_event(request: HttpRequest, payload: EventIn) -> Any:
         place=payload.place,
         link=payload.link,
         speakers=payload.speakers,
-        created_by_id=request.user.pk,
+        actor=request.user,
     )
-    audit.record(action="commitments.event", actor=request.user, obj=event)
     return Status(201, _event_out(event))
 
 
@@ -447,9 +441,7 @@ def list_circulars(
 @router.post("/circulars", response={201: CircularOut, 403: ErrorOut, 422: ErrorOut})
 def create_circular(request: HttpRequest, payload: CircularIn) -> Any:
     scope = _scope(request, "commitments.manage")
-    region = Region.objects.filter(code=payload.region).first()
-    if region is None or not _covers(scope, region.code):
-        raise InvalidInput("region", _("No region with this code in your jurisdiction."))
+    region = _region(scope, payload.region)
     try:
         content = base64.b64decode(payload.document_base64, validate=True)
     except (binascii.Error, ValueError) as exc:
@@ -457,24 +449,19 @@ def create_circular(request: HttpRequest, payload: CircularIn) -> Any:
     problem = circular_problem(content)
     if problem:
         raise InvalidInput("document_base64", problem)
-    if Circular.objects.filter(region=region, number=payload.number).exists():
-        raise InvalidInput("number", _("A circular with this number is already recorded."))
-    with transaction.atomic():
-        circular = Circular(
-            election=_election(payload.election),
+    election = _election(payload.election)
+    try:
+        circular = services.record_circular(
+            election=election,
             region=region,
             number=payload.number,
             issued_on=payload.issued_on,
             issuer=payload.issuer,
             title=payload.title,
             addressees=payload.addressees,
-            sha256=hashlib.sha256(content).hexdigest(),
-            created_by_id=request.user.pk,
+            document=services.Upload(f"{payload.number}.pdf", content),
+            actor=request.user,
         )
-        circular.document.save(f"{payload.number}.pdf".replace("/", "-"), ContentFile(content))
-        try:
-            audit.record(action="commitments.circular", actor=request.user, obj=circular)
-        except BaseException:
-            circular.document.delete(save=False)  # nothing stays on disk without its row
-            raise
+    except services.CommitmentRefused as exc:
+        raise InvalidInput(exc.field, str(exc.message)) from exc
     return Status(201, _circular_out(circular))

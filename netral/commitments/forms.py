@@ -92,6 +92,8 @@ class AttendanceForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+    # Names the list file kept from a failed attempt (``netral.core.held``).
+    held_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class CheckInForm(forms.Form):

@@ -6,9 +6,13 @@ document is kept with its hash. A pact can be revoked with a reason, never delet
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from netral.core.scope import Jurisdiction
 
 
 class PactText(models.Model):
@@ -40,6 +44,8 @@ class PactText(models.Model):
 
 class Pact(models.Model):
     """One official's integrity pact for one election."""
+
+    jurisdiction: ClassVar[Jurisdiction] = Jurisdiction(region="agency__region", agency="agency")
 
     class Mode(models.TextChoices):
         CEREMONY = "ceremony", _("Signed at a ceremony")
@@ -106,6 +112,8 @@ class PledgeText(models.Model):
 
 
 class PledgeCeremony(models.Model):
+    jurisdiction: ClassVar[Jurisdiction] = Jurisdiction(region="agency__region", agency="agency")
+
     election = models.ForeignKey("rules.Election", on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey(
         "registry.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
@@ -131,6 +139,8 @@ class PledgeCeremony(models.Model):
 
 
 class PledgeAttendance(models.Model):
+    jurisdiction: ClassVar[Jurisdiction] = Jurisdiction(region="agency__region", agency="agency")
+
     class Method(models.TextChoices):
         LIST = "list", _("NIP list")
         UPLOAD = "upload", _("XLSX upload")
@@ -162,6 +172,8 @@ class PledgeAttendance(models.Model):
 
 
 class SocialisationEvent(models.Model):
+    jurisdiction: ClassVar[Jurisdiction] = Jurisdiction(region="region")
+
     class Mode(models.TextChoices):
         ON_SITE = "on_site", _("On site")
         VIRTUAL = "virtual", _("Virtual")
@@ -230,6 +242,8 @@ class EventAttendance(models.Model):
 
 class Circular(models.Model):
     """A regional head's or secretary's circular on neutrality, public per region."""
+
+    jurisdiction: ClassVar[Jurisdiction] = Jurisdiction(region="region")
 
     election = models.ForeignKey("rules.Election", on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")

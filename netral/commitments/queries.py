@@ -14,27 +14,17 @@ from netral.commitments.models import (
     PledgeAttendance,
     SocialisationEvent,
 )
-from netral.core.scope import Scope
+from netral.core.scope import Scope, jurisdiction_of
 from netral.registry.models import Agency, AgencyHeadcount, CivilServant
 from netral.rules.models import Election
-
-
-def region_condition(relation: str, code: str) -> Q:
-    """``relation`` (a foreign key to Region) is ``code`` or a region under it."""
-    return Q(**{f"{relation}_id": code}) | Q(**{f"{relation}__code__startswith": code + "."})
 
 
 def agencies_in(region: str | None, scope: Scope | None = None) -> QuerySet[Agency]:
     """Agencies of a region (and below); the whole country when ``region`` is empty."""
     queryset = Agency.objects.all()
     if region:
-        queryset = queryset.filter(region_condition("region", region))
-    if scope is not None and not scope.national:
-        condition = Q(pk__in=sorted(scope.agency_ids))
-        for code in scope.region_codes:
-            condition |= region_condition("region", code)
-        queryset = queryset.filter(condition)
-    return queryset
+        queryset = queryset.filter(Agency.jurisdiction.in_region(region))
+    return scope.filter(queryset) if scope is not None else queryset
 
 
 @dataclass
@@ -121,13 +111,14 @@ def heads_without_pact(election: Election, agency_ids: list[int]) -> QuerySet[Ci
 
 def public_counts(election: Election | None, region: str) -> dict[str, int]:
     """What the public page of a region shows: counts only, no person."""
-    where = region_condition("agency__region", region) if region else Q()
-    pacts = Pact.objects.filter(where, revoked_at__isnull=True)
-    pledges = PledgeAttendance.objects.filter(where)
-    events = SocialisationEvent.objects.filter(
-        region_condition("region", region) if region else Q()
-    )
-    circulars = Circular.objects.filter(region_condition("region", region) if region else Q())
+
+    def there(model: Any) -> Q:
+        return jurisdiction_of(model).in_region(region) if region else Q()
+
+    pacts = Pact.objects.filter(there(Pact), revoked_at__isnull=True)
+    pledges = PledgeAttendance.objects.filter(there(PledgeAttendance))
+    events = SocialisationEvent.objects.filter(there(SocialisationEvent))
+    circulars = Circular.objects.filter(there(Circular))
     if election is not None:
         pacts, pledges = pacts.filter(election=election), pledges.filter(election=election)
         events, circulars = events.filter(election=election), circulars.filter(election=election)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import secrets
@@ -22,7 +23,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from netral.commitments.models import (
+    Circular,
     EventAttendance,
+    EventMaterial,
     Pact,
     PactText,
     PledgeAttendance,
@@ -30,15 +33,23 @@ from netral.commitments.models import (
     PledgeText,
     SocialisationEvent,
 )
+from netral.commitments.queries import agencies_in
 from netral.commitments.tallies import refresh_after_commit
 from netral.core import audit
-from netral.registry.models import Agency, CivilServant
+from netral.core.scope import Scope
+from netral.regions.models import Region
+from netral.registry.models import Agency, CivilServant, Office
 from netral.registry.queries import ppk_on, resolve_nips
 from netral.rules.models import Election
 
 DATA = Path(__file__).resolve().parent / "data" / "texts.json"
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def stream_for(region: str | None) -> str:
+    """The audit chain of commitments in ``region``'s province (see ``audit.stream_for``)."""
+    return audit.stream_for("commitments", region=region)
 
 
 @cache
@@ -81,6 +92,7 @@ def publish_pact_text(
         actor=actor,
         obj=text,
         after={"election": election.slug, "agency": agency.code if agency else None},
+        stream=stream_for(agency.region_id if agency else None),
     )
     return text
 
@@ -144,6 +156,7 @@ def store_pact_pdf(pact_id: int) -> bool:
                 action="commitments.pact_document",
                 obj=pact,
                 evidence=[{"code": pact.code, "sha256": digest}],
+                stream=stream_for(pact.agency.region_id),
             )
     if not filled:
         file_field.storage.delete(stored)  # another run stored it first
@@ -290,6 +303,7 @@ def record_ceremony(
             },
             # Each PDF's hash is recorded by its own entry once rendered.
             evidence=[{"code": p.code} for p in result.pacts],
+            stream=stream_for(agency.region_id),
         )
         refresh_after_commit(election.pk, {agency.pk})
     return result
@@ -329,6 +343,7 @@ def sign_personally(*, user: Any, election: Election, token: str) -> Pact:
             obj=pact,
             after={"election": election.slug, "code": pact.code},
             evidence=[{"code": pact.code}],
+            stream=stream_for(servant.agency.region_id),
         )
         refresh_after_commit(election.pk, {pact.agency_id})
     return pact
@@ -341,7 +356,13 @@ def revoke_pact(*, pact: Pact, reason: str, actor: Any) -> Pact:
         pact.revoked_at = timezone.now()
         pact.revoked_reason = reason.strip()
         pact.save(update_fields=["revoked_at", "revoked_reason"])
-        audit.record(action="commitments.pact_revoke", actor=actor, obj=pact, reason=reason)
+        audit.record(
+            action="commitments.pact_revoke",
+            actor=actor,
+            obj=pact,
+            reason=reason,
+            stream=stream_for(pact.agency.region_id),
+        )
         refresh_after_commit(pact.election_id, {pact.agency_id})
     return pact
 
@@ -381,7 +402,12 @@ def open_ceremony(
         checkin_until=timezone.make_aware(datetime.combine(held_on, time(23, 59, 59))),
         created_by=actor,
     )
-    audit.record(action="commitments.ceremony", actor=actor, obj=ceremony)
+    audit.record(
+        action="commitments.ceremony",
+        actor=actor,
+        obj=ceremony,
+        stream=stream_for(agency.region_id),
+    )
     return ceremony
 
 
@@ -434,6 +460,7 @@ def record_attendance(
                 actor=actor,
                 obj=ceremony,
                 after={"added": len(rows), "method": method},
+                stream=stream_for(ceremony.agency.region_id),
             )
             refresh_after_commit(ceremony.election_id, {ceremony.agency_id})
     return result
@@ -455,6 +482,116 @@ def check_in(*, ceremony: PledgeCeremony, nip: str, code: str, now: datetime | N
     if result.problems:
         return str(result.problems[0].reason)
     return ""
+
+
+# --- Events and circulars -------------------------------------------------------------------------
+
+
+class CommitmentRefused(Exception):
+    """A record the law or the data refuses, with the field it concerns (None: the whole form)."""
+
+    def __init__(self, field: str | None, message: Promise | str) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+def jurisdiction_region(scope: Scope, code: str = "") -> Region | None:
+    """The region an event or circular is recorded for; the one rule for the page and the API.
+
+    A region named by ``code`` counts when the jurisdiction covers it (its own regions or the
+    regions of its agencies). Without a code (the pages ask for none), the jurisdiction's own
+    region: its first region code, else the region of its first agency that has one.
+    """
+    if code:
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            return None
+        if scope.covers_region(region.code):
+            return region
+        if scope.agency_ids and agencies_in(region.code, scope).exists():
+            return region
+        return None
+    codes = sorted(scope.region_codes)
+    if codes:
+        return Region.objects.filter(code=codes[0]).first()
+    agency = Agency.objects.filter(pk__in=sorted(scope.agency_ids)).exclude(region=None).first()
+    return agency.region if agency else None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file handed to a service: its original name and content."""
+
+    name: str
+    content: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def _stored_files_go_with(instance_files: list[Any]) -> None:
+    """Files written inside a transaction that rolled back are deleted (nothing stays on disk
+    without its row)."""
+    for file in instance_files:
+        with contextlib.suppress(OSError):  # best effort: the row is gone either way
+            file.delete(save=False)
+
+
+def record_event(
+    *,
+    election: Election,
+    region: Region,
+    title: str,
+    held_on: date,
+    mode: str,
+    actor: Any,
+    place: str = "",
+    link: str = "",
+    speakers: str = "",
+    bawaslu_office: Office | None = None,
+    personnel_office: Office | None = None,
+    target_agencies: Any = (),
+    material: Upload | None = None,
+) -> SocialisationEvent:
+    """A socialisation event, its target agencies and material, and its audit entry: all or
+    nothing."""
+    written: list[Any] = []
+    try:
+        with transaction.atomic():
+            event = SocialisationEvent.objects.create(
+                election=election,
+                region=region,
+                title=title,
+                held_on=held_on,
+                mode=mode,
+                place=place,
+                link=link,
+                speakers=speakers,
+                bawaslu_office=bawaslu_office,
+                personnel_office=personnel_office,
+                created_by_id=getattr(actor, "pk", None),
+            )
+            if target_agencies:
+                event.target_agencies.set(target_agencies)
+            if material is not None:
+                row = EventMaterial(
+                    event=event, original_name=material.name[-255:], sha256=material.sha256
+                )
+                row.file.save(material.name, ContentFile(material.content), save=False)
+                written.append(row.file)
+                row.save()
+            audit.record(
+                action="commitments.event",
+                actor=actor,
+                obj=event,
+                stream=stream_for(region.code),
+            )
+    except BaseException:
+        _stored_files_go_with(written)
+        raise
+    return event
 
 
 def record_event_attendance(
@@ -486,6 +623,72 @@ def record_event_attendance(
                 actor=actor,
                 obj=event,
                 after={"rows": len(rows)},
+                stream=stream_for(event.region_id),
             )
             refresh_after_commit(event.election_id, {r.agency_id for r in rows})
     return len(created), problems
+
+
+def record_circular(
+    *,
+    election: Election,
+    region: Region,
+    number: str,
+    issued_on: date,
+    issuer: str,
+    title: str,
+    document: Upload,
+    actor: Any,
+    addressees: str = "",
+) -> Circular:
+    """A circular, its PDF and its audit entry: all or nothing. A number already recorded for
+    the region is refused (``CommitmentRefused`` on ``number``)."""
+    duplicate = CommitmentRefused("number", _("A circular with this number is already recorded."))
+    if Circular.objects.filter(region=region, number=number).exists():
+        raise duplicate
+    written: list[Any] = []
+    try:
+        with transaction.atomic():
+            circular = Circular(
+                election=election,
+                region=region,
+                number=number,
+                issued_on=issued_on,
+                issuer=issuer,
+                title=title,
+                addressees=addressees,
+                sha256=document.sha256,
+                created_by_id=getattr(actor, "pk", None),
+            )
+            circular.document.save(
+                f"{number}.pdf".replace("/", "-"), ContentFile(document.content), save=False
+            )
+            written.append(circular.document)
+            try:
+                with transaction.atomic():
+                    circular.save()
+            except IntegrityError as exc:  # recorded by someone else a moment ago
+                raise duplicate from exc
+            audit.record(
+                action="commitments.circular",
+                actor=actor,
+                obj=circular,
+                stream=stream_for(region.code),
+            )
+    except BaseException:
+        _stored_files_go_with(written)
+        raise
+    return circular
+
+
+def record_missing_export(*, election: Election, agencies: int, region: str, actor: Any) -> None:
+    """The download of the heads without a pact is audited (it lists officials by name)."""
+    with transaction.atomic():
+        audit.record(
+            action="commitments.export_missing",
+            actor=actor,
+            object_type="rules.election",
+            object_id=str(election.pk),
+            after={"agencies": agencies},
+            stream=stream_for(region),
+        )

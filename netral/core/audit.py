@@ -23,9 +23,34 @@ from netral.core.checkpoints import (
     trusted_keys,
 )
 from netral.core.models import AuditCheckpoint, AuditEntry, AuditStream
+from netral.core.scope import Scope
 
 GENESIS_HASH = "0" * 64
 GLOBAL_STREAM = "global"
+
+
+def stream_for(
+    area: str,
+    *,
+    office_id: int | None = None,
+    region: str | None = None,
+    scope: Scope | None = None,
+) -> str:
+    """The hash chain an entry joins; the one rule for choosing it.
+
+    An office acting on its own file writes to the office's chain (``office:<id>``). Other work
+    of an ``area`` (commitments, exports, candidacy, ...) writes to the area's chain for the
+    province of ``region`` (``<area>:<province>``), or, for a ``scope`` confined to one province,
+    that province's; else to the area's national chain (``<area>``). Entries of different
+    offices or provinces thus never wait on each other, and none of them on the global chain.
+    """
+    if office_id:
+        return f"office:{office_id}"
+    if not region and scope is not None and not scope.national:
+        provinces = {code.split(".", 1)[0] for code in scope.region_codes}
+        region = provinces.pop() if len(provinces) == 1 else None
+    province = (region or "").split(".", 1)[0]
+    return f"{area}:{province}" if province else area
 
 
 def _plain(value: Any) -> Any:

@@ -6,8 +6,9 @@ It lives in core so that apps to the left of accounts can filter by it without i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 
 M = TypeVar("M", bound=Model)
@@ -16,6 +17,60 @@ M = TypeVar("M", bound=Model)
 # Capabilities that no wildcard grants: a role has them only by naming them. Revealing a
 # reporter's identity belongs to the custodian alone (and only for their own office).
 EXPLICIT_ONLY = frozenset({"intake.reveal"})
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """Where the rows of a model lie, as lookups: the one description ``Scope`` filters by.
+
+    A model declares it once as its ``jurisdiction`` attribute (``Scope.filter`` reads it):
+
+    - ``region``: lookup of a foreign key to ``regions.Region`` (whose key is its code);
+    - ``agency``: lookup of a foreign key to ``registry.Agency`` (or ``"id"`` on Agency itself);
+    - ``province``/``regency``: optional stored codes; a scope's two- or five-character region
+      code is then matched on that column alone (one index range instead of a prefix);
+    - ``agency_when``: what else a row must meet to be seen through its agency (a case, once the
+      recommendation is issued).
+    """
+
+    region: str | None = None
+    agency: str | None = None
+    province: str | None = None
+    regency: str | None = None
+    agency_when: Q | None = None
+
+    def in_region(self, code: str) -> Q:
+        """Rows in region ``code`` or a region under it, in one index scan.
+
+        SQLite: one range of the region code, the code itself and every code starting with
+        "<code>." sorting between ``code`` and "<code>/" ('/' follows '.'; codes hold only digits
+        and dots), because its case-blind LIKE cannot use an index for 'code.%'. PostgreSQL: the
+        prefix, served by the ``varchar_pattern_ops`` index under any collation.
+        """
+        assert self.region, "this model has no region"
+        if self.province and len(code) == 2:
+            return Q(**{self.province: code})
+        if self.regency and len(code) == 5:
+            return Q(**{self.regency: code})
+        if connection.vendor == "sqlite":
+            return Q(**{f"{self.region}_id__gte": code, f"{self.region}_id__lt": code + "/"})
+        return Q(**{f"{self.region}_id": code}) | Q(
+            **{f"{self.region}__code__startswith": code + "."}
+        )
+
+    def of_agencies(self, agency_ids: Any) -> Q:
+        """Rows seen through one of ``agency_ids``."""
+        assert self.agency, "this model has no agency"
+        lookup = "pk" if self.agency == "id" else f"{self.agency}_id"
+        condition = Q(**{f"{lookup}__in": sorted(agency_ids)})
+        return condition & self.agency_when if self.agency_when is not None else condition
+
+
+def jurisdiction_of(model: type[Model]) -> Jurisdiction:
+    found = getattr(model, "jurisdiction", None)
+    if not isinstance(found, Jurisdiction):
+        raise TypeError(f"{model.__name__} declares no jurisdiction")
+    return found
 
 
 @dataclass(frozen=True)
@@ -48,25 +103,48 @@ class Scope:
             return False
         return any(code == r or code.startswith(r + ".") for r in self.region_codes)
 
+    def condition(self, jurisdiction: Jurisdiction) -> Q | None:
+        """The rows of a model with ``jurisdiction`` that this scope covers, as one condition
+        (None: the whole country)."""
+        if self.national:
+            return None
+        condition = Q(pk__in=[])
+        if jurisdiction.region:
+            for code in sorted(self.region_codes):
+                condition |= jurisdiction.in_region(code)
+        if jurisdiction.agency and self.agency_ids:
+            condition |= jurisdiction.of_agencies(self.agency_ids)
+        return condition
+
     def filter(
         self,
         queryset: QuerySet[M],
+        jurisdiction: Jurisdiction | None = None,
         *,
         region_field: str | None = None,
         agency_field: str | None = None,
     ) -> QuerySet[M]:
-        """Restrict ``queryset`` to this scope through the given lookups."""
-        if self.national:
-            return queryset
-        condition = Q(pk__in=[])
-        if region_field:
-            for code in sorted(self.region_codes):
-                condition |= Q(**{region_field: code}) | Q(
-                    **{f"{region_field}__startswith": code + "."}
-                )
-        if agency_field and self.agency_ids:
-            condition |= Q(**{f"{agency_field}__in": sorted(self.agency_ids)})
-        return queryset.filter(condition)
+        """Restrict ``queryset`` to this scope: the one way to filter any model by jurisdiction.
+
+        By the model's declared ``jurisdiction`` unless one is given, or by the lookups
+        ``region_field`` (a region code) and ``agency_field`` (an agency id).
+        """
+        if region_field is not None or agency_field is not None:
+            jurisdiction = Jurisdiction(
+                region=region_field.removesuffix("__code").removesuffix("_id")
+                if region_field
+                else None,
+                agency=agency_field.removesuffix("_id") if agency_field else None,
+            )
+        condition = self.condition(jurisdiction or jurisdiction_of(queryset.model))
+        return queryset if condition is None else queryset.filter(condition)
+
+    def covers(self, *, region: str | None = None, agency_id: int | None = None) -> bool:
+        """Whether one row, in ``region`` and seen through ``agency_id``, lies in this scope
+        (the check of ``filter`` for a row already loaded)."""
+        return self.covers_region(region) or (
+            agency_id is not None and agency_id in self.agency_ids
+        )
 
 
 NO_SCOPE = Scope()

@@ -7,12 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from netral.core import audit
 from netral.core.menu import gated
 from netral.core.scope import request_scope
 from netral.insights.exports import SOURCES, check_token, download_url
 from netral.insights.models import ExportJob
-from netral.insights.services import start_export
+from netral.insights.services import record_download, start_export
 
 FILTERS = ("state", "election", "region", "overdue", "violation", "status", "agency")
 
@@ -71,7 +70,7 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     if not check_token(job, request.GET.get("t", "")):
         raise PermissionDenied
-    audit.record(action="insights.export.download", actor=request.user, obj=job)
+    record_download(job=job, user=request.user)
     return FileResponse(
         job.file.open("rb"), as_attachment=True, filename=f"netral-{job.source}.{job.format}"
     )

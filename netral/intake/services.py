@@ -60,7 +60,7 @@ def secret_digest(secret: str) -> str:
 
 
 def stream_for(report: Report) -> str:
-    return f"office:{report.office_id}" if report.office_id else "intake"
+    return audit.stream_for("intake", office_id=report.office_id)
 
 
 def _bawaslu_offices() -> tuple[Mapping[str, Office], Office | None]:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from netral.core.fields import CodepointCharField
+from netral.core.scope import Jurisdiction
+from netral.core.validity import ValidQuerySet
 
 
 class Agency(models.Model):
     """A government agency (instansi) whose PPK disciplines its civil servants."""
+
+    # Seen by the scopes of its region (and above) and by its own staff.
+    jurisdiction: ClassVar[Jurisdiction] = Jurisdiction(region="region", agency="id")
 
     class Kind(models.TextChoices):
         CENTRAL = "central", _("Central government")
@@ -94,6 +101,8 @@ class Sex(models.TextChoices):
 
 class CivilServant(models.Model):
     """A civil servant (ASN), identified by NIP."""
+
+    jurisdiction: ClassVar[Jurisdiction] = Jurisdiction(region="agency__region", agency="agency")
 
     # Unique by the constraint cs_nip_unique: one index that also serves the prefix search
     # (a unique=True field would get a second, pattern-ops index on PostgreSQL).
@@ -180,6 +189,8 @@ class PPKAppointment(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     decree_number = models.CharField(_("decree number"), max_length=120, blank=True)
+
+    objects = ValidQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("PPK appointment")

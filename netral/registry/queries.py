@@ -51,8 +51,8 @@ def ppk_on(agency_id: int, day: date) -> PPKAppointment | None:
     One query over the (agency, valid_from, valid_to) index.
     """
     return (
-        PPKAppointment.objects.filter(agency_id=agency_id, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        PPKAppointment.objects.filter(agency_id=agency_id)
+        .valid_on(day)
         .order_by("-acting_kind", "-valid_from")
         .first()
     )

@@ -16,7 +16,6 @@ from netral.rules.models import (
     Timing,
     Track,
     ViolationType,
-    in_force,
 )
 
 NOT_A_VIOLATION = "none"
@@ -153,7 +152,7 @@ def classify(
         )
     every_option = list(
         SanctionOption.objects.filter(violation_type=violation_type, withdrawn=False)
-        .filter(in_force(act_date))
+        .valid_on(act_date)
         .select_related("sanction", "sanction__provision__regulation")
         .order_by("position")
     )

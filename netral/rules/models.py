@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from netral.core.validity import ValidQuerySet
+
 
 class Confidence(models.TextChoices):
     FIRM = "firm", _("firm")
@@ -56,6 +58,8 @@ class RuleRow(models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
+    objects = ValidQuerySet.as_manager()
+
     class Meta:
         abstract = True
 
@@ -67,13 +71,6 @@ class RuleRow(models.Model):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
-
-
-def in_force(day: date) -> Q:
-    """Filter for rows whose validity covers ``day``."""
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    )
 
 
 class Regulation(models.Model):

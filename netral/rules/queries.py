@@ -15,20 +15,20 @@ from netral.rules.models import (
     ReviewingAgency,
     SanctionOption,
     ViolationType,
-    in_force,
 )
 
 
 def catalogue(query: str = "") -> QuerySet[ViolationType]:
     """Violation types with their legal basis and sanction options, for pages and the API."""
+    options = (
+        SanctionOption.objects.filter(withdrawn=False)
+        .select_related("sanction")
+        .order_by("track", "position")
+    )
     queryset = ViolationType.objects.prefetch_related(
         "provisions__regulation",
-        Prefetch(
-            "sanction_options",
-            queryset=SanctionOption.objects.filter(withdrawn=False)
-            .select_related("sanction")
-            .order_by("track", "position"),
-        ),
+        # The stubs' plugin cannot type a prefetch of a model with its own queryset class.
+        Prefetch("sanction_options", queryset=options),  # type: ignore[arg-type]
     ).order_by("position")
     text = query.strip()
     if text:
@@ -54,7 +54,7 @@ def election_by_slug_or_id(value: str) -> Election | None:
 def reviewing_agency_on(day: date) -> ReviewingAgency | None:
     """The agency that receives files forwarded on ``day``."""
     return (
-        ReviewingAgency.objects.filter(in_force(day))
+        ReviewingAgency.objects.valid_on(day)
         .exclude(files=ReviewingAgency.Files.PROCESSED)
         .order_by("-valid_from")
         .first()
@@ -74,7 +74,7 @@ def reviewing_agency_for(
     day = max(on or forwarded_on, forwarded_on)
     if first is None or first.in_force_on(day):
         return first
-    successors = list(ReviewingAgency.objects.filter(in_force(day)).order_by("-valid_from"))
+    successors = list(ReviewingAgency.objects.valid_on(day).order_by("-valid_from"))
     switch = min((s.valid_from for s in successors if s.valid_from), default=None)
     processed = processed_on is not None and (switch is None or processed_on < switch)
     wanted = ReviewingAgency.Files.PROCESSED if processed else ReviewingAgency.Files.UNPROCESSED

@@ -171,7 +171,7 @@ def register_report(
         actor=officer,
         obj=case,
         after={"report": report.receipt_code, "checklist": checklist, "state": case.state},
-        stream=f"office:{case.office_id}",
+        stream=audit.stream_for("cases", office_id=case.office_id),
     )
     mark_registered(report=report, officer=officer, case_number=case.number)
     if join is None:

@@ -76,9 +76,8 @@ def start_deadline(case: Case, step: str, start: date) -> tuple[date | None, Dea
 
 def covers(scope: Scope, case: Case) -> bool:
     """Whether the case lies in the scope's jurisdiction (region or, once recommended, agency)."""
-    if scope.national or scope.covers_region(case.region_id):
-        return True
-    return case.agency_id in scope.agency_ids and case.state in workflow.PPK_VISIBLE_STATES
+    seen_by_agency = case.state in workflow.PPK_VISIBLE_STATES
+    return scope.covers(region=case.region_id, agency_id=case.agency_id if seen_by_agency else None)
 
 
 def refusal(
@@ -303,7 +302,7 @@ def perform(
             else {"kind": d.kind, "number": d.number}
             for d in documents
         ],
-        stream=f"office:{case.office_id}",
+        stream=audit.stream_for("cases", office_id=case.office_id),
     )
     transaction.on_commit(lambda: announce(case.pk, seq))
     case_changed(case, left_regency=from_regency)

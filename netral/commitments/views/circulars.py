@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from netral.commitments import services
 from netral.commitments.forms import CircularForm
 from netral.commitments.models import Circular
 from netral.commitments.queries import agencies_in, public_counts
-from netral.commitments.views.common import _election, _scope_region, _store
-from netral.core import audit
+from netral.commitments.views.common import _election, _upload
 from netral.core import held as held_files
 from netral.core.files import safe_download
 from netral.core.menu import gated
@@ -36,16 +36,13 @@ def circulars(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if scope.read_only or not scope.can("commitments.manage"):
             raise PermissionDenied
-        region = _scope_region(scope)
+        region = services.jurisdiction_region(scope)
         if region is None:
             form.add_error(None, _("Your jurisdiction has no region to issue circulars for."))
         if form.is_valid() and region is not None:
             data = form.cleaned_data
-            if Circular.objects.filter(region=region, number=data["number"]).exists():
-                form.add_error("number", _("A circular with this number is already recorded."))
-            else:
-                stored, digest = _store(data["document"])
-                circular = Circular.objects.create(
+            try:
+                services.record_circular(
                     election=data["election"],
                     region=region,
                     number=data["number"],
@@ -53,11 +50,12 @@ def circulars(request: HttpRequest) -> HttpResponse:
                     issuer=data["issuer"],
                     title=data["title"],
                     addressees=data["addressees"],
-                    document=stored,
-                    sha256=digest,
-                    created_by_id=request.user.pk,
+                    document=_upload(data["document"]),
+                    actor=request.user,
                 )
-                audit.record(action="commitments.circular", actor=request.user, obj=circular)
+            except services.CommitmentRefused as exc:
+                form.add_error(exc.field, str(exc.message))
+            else:
                 held_files.release(token, request.user)
                 messages.success(request, _("The circular is recorded."))
                 return redirect("commitments:circulars")

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from netral.commitments import services
+from netral.commitments.forms import AttendanceForm
 from netral.commitments.queries import agencies_in
+from netral.core import held as held_files
 from netral.core.scope import Scope
-from netral.regions.models import Region
-from netral.registry.models import Agency
 from netral.rules.models import Election
 
 
@@ -41,17 +40,10 @@ def _nip_list(form: Any) -> list[tuple[int, str]]:
             raise ImportFileError(_("The file needs a column named nip.")) from None
 
 
-def _store(upload: Any) -> tuple[ContentFile[bytes], str]:
-    content = upload.read()
-    return ContentFile(content, name=upload.name), hashlib.sha256(content).hexdigest()
-
-
-def _scope_region(scope: Scope) -> Region | None:
-    codes = sorted(scope.region_codes)
-    if codes:
-        return Region.objects.filter(code=codes[0]).first()
-    agency = Agency.objects.filter(pk__in=sorted(scope.agency_ids)).exclude(region=None).first()
-    return agency.region if agency else None
+def _upload(upload: Any) -> services.Upload:
+    """An uploaded file as the services take it."""
+    upload.seek(0)
+    return services.Upload(upload.name or "", upload.read())
 
 
 def _offices(scope: Scope) -> Any:
@@ -67,3 +59,41 @@ def _offices(scope: Scope) -> Any:
     for code in regions | set(scope.region_codes):
         condition |= Q(region_id=code) | Q(region_id=code.split(".")[0])
     return Office.objects.filter(condition).order_by("code")
+
+
+FILE_FIELDS = ("file",)
+
+
+def _attendance_form(request: HttpRequest) -> tuple[AttendanceForm, str, Any]:
+    """The attendance form with the list file kept from a failed attempt (``netral.core.held``):
+    the form, its held-file token and its files."""
+    if request.method != "POST":
+        return AttendanceForm(), "", None
+    # A typed list sent without a new file is what the clerk means now, not the kept file.
+    typed = bool(str(request.POST.get("nips", "")).strip())
+    data, files, token = held_files.bind(request, () if typed else FILE_FIELDS)
+    return AttendanceForm(data, files), token, files
+
+
+def _attendance_rows(form: AttendanceForm) -> tuple[list[tuple[int, str]], str]:
+    """The NIPs of a valid attendance form with their row numbers (``_nip_list``) and how they
+    came ("upload" or "list"). A file that cannot be read becomes an error on the form's file
+    field."""
+    from netral.core.tabular import ImportFileError
+
+    method = "upload" if form.cleaned_data.get("file") else "list"
+    try:
+        return _nip_list(form), method
+    except ImportFileError as exc:
+        form.add_error("file", str(exc.message))
+        return [], method
+
+
+def _attendance_done(
+    request: HttpRequest, form: AttendanceForm, token: str, files: Any, failed: bool
+) -> None:
+    """After a submission: keep the list file when it failed, forget it when it succeeded."""
+    if failed:
+        held_files.keep(request, form, files, token, FILE_FIELDS)
+    else:
+        held_files.release(token, request.user)

@@ -6,25 +6,24 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from netral.commitments import services
-from netral.commitments.forms import AttendanceForm, EventForm
-from netral.commitments.models import EventAttendance, EventMaterial, SocialisationEvent
+from netral.commitments.forms import EventForm
+from netral.commitments.models import EventAttendance, SocialisationEvent
 from netral.commitments.queries import agencies_in
 from netral.commitments.views.common import (
     _agencies,
+    _attendance_done,
+    _attendance_form,
+    _attendance_rows,
     _election,
-    _nip_list,
     _offices,
-    _scope_region,
-    _store,
+    _upload,
 )
-from netral.core import audit
 from netral.core import held as held_files
 from netral.core.menu import gated
 from netral.core.scope import require
@@ -50,32 +49,26 @@ def events(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if scope.read_only or not scope.can("commitments.events"):
             raise PermissionDenied
-        region = _scope_region(scope)
+        region = services.jurisdiction_region(scope)
         if region is None:
             form.add_error(None, _("Your jurisdiction has no region to hold events in."))
         if form.is_valid() and region is not None:
             data = form.cleaned_data
-            with transaction.atomic():
-                event = SocialisationEvent.objects.create(
-                    election=data["election"],
-                    region=region,
-                    title=data["title"],
-                    held_on=data["held_on"],
-                    mode=data["mode"],
-                    place=data["place"],
-                    link=data["link"],
-                    speakers=data["speakers"],
-                    bawaslu_office=data.get("bawaslu_office"),
-                    personnel_office=data.get("personnel_office"),
-                    created_by_id=request.user.pk,
-                )
-                event.target_agencies.set(data["target_agencies"])
-                if data.get("material"):
-                    stored, digest = _store(data["material"])
-                    EventMaterial.objects.create(
-                        event=event, file=stored, original_name=stored.name or "", sha256=digest
-                    )
-                audit.record(action="commitments.event", actor=request.user, obj=event)
+            event = services.record_event(
+                election=data["election"],
+                region=region,
+                title=data["title"],
+                held_on=data["held_on"],
+                mode=data["mode"],
+                place=data["place"],
+                link=data["link"],
+                speakers=data["speakers"],
+                bawaslu_office=data.get("bawaslu_office"),
+                personnel_office=data.get("personnel_office"),
+                target_agencies=data["target_agencies"],
+                material=_upload(data["material"]) if data.get("material") else None,
+                actor=request.user,
+            )
             held_files.release(token, request.user)
             return redirect("commitments:event", pk=event.pk)
         held_files.keep(request, form, files, token, ("material",))
@@ -93,17 +86,14 @@ def events(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event(request: HttpRequest, pk: int) -> HttpResponse:
     """An event and its participants, imported by NIP list or file (agency from the registry)."""
-    from netral.core.tabular import ImportFileError
-
     scope = require(request, "commitments.view")
     item = get_object_or_404(SocialisationEvent.objects.select_related("region", "election"), pk=pk)
     if (
-        not scope.national
-        and not scope.covers_region(item.region_id)
+        not scope.covers(region=item.region_id)
         and not item.target_agencies.filter(pk__in=sorted(scope.agency_ids)).exists()
     ):
         raise Http404
-    form = AttendanceForm(request.POST or None, request.FILES or None)
+    form, token, files = _attendance_form(request)
     problems: list[Any] = []
     added = 0
     status = 200
@@ -111,17 +101,14 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
         if scope.read_only or not scope.can("commitments.events"):
             raise PermissionDenied
         if form.is_valid():
-            nips: list[tuple[int, str]] = []
-            try:
-                nips = _nip_list(form)
-            except ImportFileError as exc:
-                form.add_error("file", str(exc.message))
+            nips, _method = _attendance_rows(form)
             if not form.errors:
                 added, problems = services.record_event_attendance(
                     event=item, nips=nips, actor=request.user
                 )
         if form.errors or problems:
             status = 422
+        _attendance_done(request, form, token, files, failed=status == 422)
     by_agency = (
         EventAttendance.objects.filter(event=item)
         .values("agency__code", "agency__name")

@@ -19,7 +19,6 @@ from netral.commitments.forms import CeremonyPactForm, PersonalPactForm
 from netral.commitments.models import Pact
 from netral.commitments.queries import agencies_in, coverage, heads_without_pact, per_unit
 from netral.commitments.views.common import _agencies, _election
-from netral.core import audit
 from netral.core import held as held_files
 from netral.core.confirm import confirmation_page, confirmed
 from netral.core.inputs import is_id
@@ -66,12 +65,11 @@ def missing(request: HttpRequest) -> HttpResponseBase:
         agency_ids = [a for a in agency_ids if a == int(agency)]
     rows = heads_without_pact(election, agency_ids)
     if request.GET.get("format") == "csv":
-        audit.record(
-            action="commitments.export_missing",
+        services.record_missing_export(
+            election=election,
+            agencies=len(agency_ids),
+            region=request.GET.get("region", "")[:13],
             actor=request.user,
-            object_type="rules.election",
-            object_id=str(election.pk),
-            after={"agencies": len(agency_ids)},
         )
 
         class Echo:
@@ -253,11 +251,7 @@ def _pact_for(request: HttpRequest, code: str) -> Pact:
     if getattr(user, "civil_servant_id", None) == pact.civil_servant_id:
         return pact
     scope = require(request, "commitments.view")
-    if not (
-        scope.national
-        or pact.agency_id in scope.agency_ids
-        or scope.covers_region(pact.agency.region_id)
-    ):
+    if not scope.covers(region=pact.agency.region_id, agency_id=pact.agency_id):
         raise Http404
     return pact
 

@@ -10,9 +10,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from netral.commitments import services
-from netral.commitments.forms import AttendanceForm, CheckInForm, PledgeCeremonyForm
+from netral.commitments.forms import CheckInForm, PledgeCeremonyForm
 from netral.commitments.models import PledgeCeremony
-from netral.commitments.views.common import _agencies, _election, _nip_list
+from netral.commitments.views.common import (
+    _agencies,
+    _attendance_done,
+    _attendance_form,
+    _attendance_rows,
+    _election,
+)
 from netral.core.menu import gated
 from netral.core.ratelimit import rate_limited
 from netral.core.scope import require
@@ -48,35 +54,27 @@ def ceremonies(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ceremony(request: HttpRequest, pk: int) -> HttpResponse:
     """One ceremony: attendance by NIP list or file, and the check-in code to show on site."""
-    from netral.core.tabular import ImportFileError
-
     scope = require(request, "commitments.view")
     item = get_object_or_404(
         PledgeCeremony.objects.select_related("agency", "election", "text"),
         pk=pk,
         agency__in=_agencies(scope),
     )
-    form = AttendanceForm(request.POST or None, request.FILES or None)
+    form, token, files = _attendance_form(request)
     result = None
     status = 200
     if request.method == "POST":
         if scope.read_only or not scope.can("commitments.manage"):
             raise PermissionDenied
         if form.is_valid():
-            method = "upload" if form.cleaned_data.get("file") else "list"
-            nips: list[tuple[int, str]] = []
-            try:
-                nips = _nip_list(form)
-            except ImportFileError as exc:
-                form.add_error("file", str(exc.message))
+            nips, method = _attendance_rows(form)
             if not form.errors:
                 result = services.record_attendance(
                     ceremony=item, nips=nips, method=method, actor=request.user
                 )
-                if result.problems:
-                    status = 422
-        else:
+        if form.errors or (result is not None and result.problems):
             status = 422
+        _attendance_done(request, form, token, files, failed=status == 422)
     context = {
         "ceremony": item,
         "form": form,
