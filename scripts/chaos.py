@@ -95,6 +95,7 @@ def topology(*args: str, port_base: str) -> None:
 
 
 def child_seed(cases: int) -> None:
+    """The demo world and ``cases`` more cases (none with a negative count), then tokens."""
     import django
 
     django.setup()
@@ -104,8 +105,9 @@ def child_seed(cases: int) -> None:
     from netral.accounts.services import create_api_token
     from netral.insights.seeding import seed_cases
 
-    call_command("seed_demo", stdout=io.StringIO())
-    seed_cases(cases)
+    if cases >= 0:
+        call_command("seed_demo", stdout=io.StringIO())
+        seed_cases(cases)
     tokens = {
         name: create_api_token(user=User.objects.get(username=name), name="chaos")[1]
         for name in (OFFICER, ANALYST)
@@ -269,7 +271,6 @@ class Client:
 
         self.shared = shared
         self.session = requests.Session()
-        self.session.verify = shared.ca
 
     def call(
         self,
@@ -296,10 +297,18 @@ class Client:
             attempt += 1
             started = time.time()
             try:
+                # verify= on each request: a session's is overridden by REQUESTS_CA_BUNDLE.
                 response = self.session.request(
-                    method, self.shared.base + path, json=body, headers=sent, timeout=30
+                    method,
+                    self.shared.base + path,
+                    json=body,
+                    headers=sent,
+                    timeout=30,
+                    verify=self.shared.ca,
                 )
                 status = response.status_code
+            except requests.exceptions.SSLError:
+                raise  # a certificate problem is the harness's, not a failure under chaos
             except requests.RequestException:
                 status = 0
             with self.shared.lock:
@@ -469,6 +478,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, help="seeded cases (the killed export's rows)")
     parser.add_argument("--dir", help="topology directory (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="leave the topology running")
+    parser.add_argument(
+        "--reuse", action="store_true", help="the topology in --dir is up and seeded (a rerun)"
+    )
     parser.add_argument("--port-base", default=os.environ.get("NETRAL_TOPOLOGY_PORT_BASE", "18200"))
     parser.add_argument("_child", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -485,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     port_base = args.port_base
     began = time.monotonic()
     try:
-        return run(directory, port_base, seconds, clients, cases, began)
+        return run(directory, port_base, seconds, clients, cases, began, args.reuse)
     finally:
         if not args.keep:
             log("stopping the topology")
@@ -495,14 +507,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(
-    directory: Path, port_base: str, seconds: float, clients: int, cases: int, began: float
+    directory: Path,
+    port_base: str,
+    seconds: float,
+    clients: int,
+    cases: int,
+    began: float,
+    reuse: bool = False,
 ) -> int:
     log(f"topology in {directory} (ports {port_base}+)")
-    topology("up", str(directory), *OVERRIDES, port_base=port_base)
+    if not reuse:
+        topology("up", str(directory), *OVERRIDES, port_base=port_base)
+        log(f"demo data and {cases:,} cases")
     env = read_env(directory / "topology.env")
-    log(f"demo data and {cases:,} cases")
     seeded = subprocess.run(
-        [PY, __file__, "seed", str(cases)],
+        [PY, __file__, "seed", str(-1 if reuse else cases)],
         env=app_env(directory, NETRAL_DEBUG="1"),  # the demo seeder refuses production settings
         check=True, capture_output=True, text=True, cwd=ROOT,
     )  # fmt: skip

@@ -145,6 +145,7 @@ def match_differs(report: Report) -> bool:
     )
 
 
+@transaction.atomic
 def register_report(
     *,
     report: Report,
