@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -55,8 +56,11 @@ OVERRIDES = [
 WINDOW_AFTER = 8.0  # seconds after a kill (or a restart's end) in which server errors may occur
 
 
+BEGAN = time.monotonic()
+
+
 def log(message: str) -> None:
-    print(f"chaos: {message}", file=sys.stderr, flush=True)
+    print(f"chaos [{time.monotonic() - BEGAN:5.0f} s]: {message}", file=sys.stderr, flush=True)
 
 
 def read_env(path: Path) -> dict[str, str]:
@@ -216,7 +220,7 @@ def child_verify(state_file: str) -> None:
                     continue  # an expired export's file is deleted on purpose
                 digest = hashlib.sha256()
                 with default_storage.open(name, "rb") as handle:
-                    for chunk in iter(lambda h=handle: h.read(1 << 20), b""):
+                    while chunk := handle.read(1 << 20):
                         digest.update(chunk)
                 checked += 1
                 if digest.hexdigest() != expected:
@@ -412,7 +416,12 @@ class Client:
 
 def load(shared: Shared) -> None:
     client = Client(shared)
-    actions = [client.submit] * 4 + [client.officer_step] * 3 + [client.dashboard] * 3
+    weights: list[tuple[Callable[[], object], int]] = [
+        (client.submit, 4),
+        (client.officer_step, 3),
+        (client.dashboard, 3),
+    ]
+    actions = [action for action, weight in weights for _ in range(weight)]
     while not shared.stop.is_set():
         choice = random.choice(actions)
         if random.random() < 0.03:
@@ -592,6 +601,22 @@ def run(
                 break
             time.sleep(1)
 
+    # The replica streams again after its restart: it holds every report the primary holds.
+    replica_caught_up = False
+    count = "SELECT count(*) FROM intake_report WHERE description LIKE %s"
+    pattern = f"%[chaos {shared.run} %"
+    with (
+        psycopg.connect(env["DATABASE_URL"], autocommit=True) as primary,
+        psycopg.connect(env["NETRAL_DATABASE_REPLICA_URL"], autocommit=True) as replica,
+    ):
+        (on_primary,) = primary.execute(count, (pattern,)).fetchone() or (0,)
+        for _ in range(60):
+            (on_replica,) = replica.execute(count, (pattern,)).fetchone() or (0,)
+            if on_replica == on_primary:
+                replica_caught_up = True
+                break
+            time.sleep(0.5)
+
     state = {
         "run": shared.run,
         "keys": shared.keys,
@@ -638,6 +663,7 @@ def run(
         ("exports neither done nor failed", str(unfinished), "0"),
         ("worker killed mid-export", worker or "none", "a worker"),
         ("that export marked failed", str(result["killed_export"] == "failed").lower(), "true"),
+        ("replica caught up after its restart", str(replica_caught_up).lower(), "true"),
         ("verify_audit intact", str(result["audit_intact"]).lower(), "true"),
         ("stored files checked", str(result["files_checked"]), ""),
         ("stored files whose hash differs", str(result["files_mismatched"]), "0"),
@@ -666,6 +692,7 @@ def run(
         or unfinished
         or not worker
         or result["killed_export"] != "failed"
+        or not replica_caught_up
         or not result["audit_intact"]
         or result["files_mismatched"]
     )
