@@ -178,13 +178,14 @@ def test_registration_is_all_or_nothing(client, form_data, personas, monkeypatch
     PostgreSQL, where the API called it outside any and answered 500, found by the chaos test):
     a failure after the case is written leaves no case, no number and the report unregistered."""
     from netral.cases import services
+    from netral.cases.services import registration
 
     code, _ = _receipt(client.post("/lapor/", _identified(form_data)).content.decode())
 
     def broken(**kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "mark_registered", broken)
+    monkeypatch.setattr(registration, "mark_registered", broken)
     with pytest.raises(RuntimeError):
         services.register_report(
             report=Report.objects.get(receipt_code=code),
