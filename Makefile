@@ -1,4 +1,4 @@
-.PHONY: run test install lint format bench messages
+.PHONY: run test install lint format bench messages chaos
 
 run: ## Start Netral on SQLite with demo data (web + worker) on http://127.0.0.1:8000
 	@bash scripts/bootstrap.sh
@@ -21,3 +21,6 @@ bench: install
 
 messages: ## Extract strings into locale/*/LC_MESSAGES/django.po (needs GNU gettext)
 	NETRAL_DEBUG=1 .venv/bin/python manage.py makemessages -l id -l en --no-obsolete -i ".venv/*" -i "var/*"
+
+chaos: install ## Chaos test: deploy/topology.sh (nginx, 2 gunicorn nodes, PostgreSQL primary + replica, S3, 2 workers, 2 schedulers) under load while a node, a worker and the replica go down
+	.venv/bin/python scripts/chaos.py

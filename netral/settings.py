@@ -276,6 +276,8 @@ NETRAL_WORKER_STALE_SECONDS = env_int("NETRAL_WORKER_STALE_SECONDS", 180)
 # A running export or import whose worker has not refreshed its lease for this long is marked
 # failed by the scheduler's sweep and offered for a retry (netral.core.leases).
 NETRAL_JOB_LEASE_SECONDS = env_int("NETRAL_JOB_LEASE_SECONDS", 120)
+# How often the scheduler runs that sweep (seconds).
+NETRAL_SWEEP_SECONDS = env_int("NETRAL_SWEEP_SECONDS", 60)
 
 # --- Cache (rate limits) ----------------------------------------------------------------------
 # Shared by every process: Redis when NETRAL_CACHE_URL is set, else a database table.
@@ -363,8 +365,8 @@ NETRAL_PERIODIC_TASKS: list[tuple[str, int]] = [
     ("netral.registry.tasks.refresh_all_headcounts", 86400),
     ("netral.commitments.tasks.refresh_all_tallies", 86400),
     ("netral.insights.tasks.expire_exports", 3600),
-    ("netral.insights.tasks.sweep_stale_exports", 60),
-    ("netral.registry.tasks.sweep_stale_imports", 60),
+    ("netral.insights.tasks.sweep_stale_exports", NETRAL_SWEEP_SECONDS),
+    ("netral.registry.tasks.sweep_stale_imports", NETRAL_SWEEP_SECONDS),
     ("netral.insights.tasks.weekly_summaries", 3600),
     ("netral.insights.tasks.refresh_rollup", 3600),  # recounts once a day, after midnight
     ("netral.core.tasks.purge_counters", 3600),

@@ -19,7 +19,7 @@ is_root=false; [ "$(id -u)" = 0 ] && is_root=true
 has_apt=false; command -v apt-get >/dev/null && [ -f /etc/debian_version ] && has_apt=true
 
 # --- System packages (Debian, root): only what is missing ----------------------------------
-APT_PACKAGES=(postgresql chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core python3-venv tesseract-ocr tesseract-ocr-ind)
+APT_PACKAGES=(postgresql nginx-light openssl curl chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core python3-venv tesseract-ocr tesseract-ocr-ind)
 if $is_root && $has_apt; then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do
@@ -86,6 +86,16 @@ fi
 # PostgreSQL when there is one (it refuses what SQLite accepts, such as NUL bytes).
 run "API fuzzing (schemathesis, gunicorn, production settings)" \
   env FUZZ_DATABASE_URL="${pg_url:+${pg_url%/*}/netral_fuzz}" bash scripts/fuzz_api.sh
+
+# The production topology on one machine (deploy/topology.sh: nginx with TLS, two gunicorn nodes,
+# PostgreSQL primary and replica, moto's S3 server, two workers, two schedulers) under a short
+# load while a web node, a worker in the middle of an export and the replica go down. The full
+# form is `make chaos`.
+if [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] && [ -x "$(command -v nginx || echo /usr/sbin/nginx)" ]; then
+  run "chaos test (short form: scripts/chaos.py --short)" $py scripts/chaos.py --short
+else
+  skip "chaos test" "needs PostgreSQL's server binaries and nginx (apt-get install postgresql nginx-light)"
+fi
 
 chromium=${NETRAL_CHROMIUM:-/usr/bin/chromium}
 if [ -x "$chromium" ]; then

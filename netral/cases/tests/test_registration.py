@@ -171,3 +171,26 @@ def test_officer_api_register_ask_reject_merge(client, form_data, as_user):
         f"/api/v1/reports/{code}/reject", {"text": ""}, content_type="application/json"
     )
     assert empty.status_code == 422
+
+
+def test_registration_is_all_or_nothing(client, form_data, personas, monkeypatch):
+    """register_report runs in its own transaction (its SELECT ... FOR UPDATE needs one on
+    PostgreSQL, where the API called it outside any and answered 500, found by the chaos test):
+    a failure after the case is written leaves no case, no number and the report unregistered."""
+    from netral.cases import services
+    from netral.cases.services import registration
+
+    code, _ = _receipt(client.post("/lapor/", _identified(form_data)).content.decode())
+
+    def broken(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(registration, "mark_registered", broken)
+    with pytest.raises(RuntimeError):
+        services.register_report(
+            report=Report.objects.get(receipt_code=code),
+            officer=personas["bawaslu.kukar"],
+            checklist={r.code: True for r in CHECKLIST},
+        )
+    assert Case.objects.count() == 0
+    assert Report.objects.get(receipt_code=code).status != "registered"
