@@ -185,7 +185,8 @@ def _live_dashboard(where: Where) -> Any:
         # Past the due date in the zone of the case's office (see cases.queries.past_due).
         days = local_days()
         earliest = min(days.values())
-        sql, args = "c.due_date < %s", [earliest]
+        sql = "c.due_date < %s"
+        args: list[Any] = [earliest]
         for zone, day in days.items():
             if day > earliest:
                 sql += " OR (c.due_date < %s AND c.zone = %s)"
@@ -359,6 +360,7 @@ def _case_change(repeat: int) -> dict[str, Any]:
         start = time.perf_counter()
         with transaction.atomic():
             case = Case.objects.get(pk=pk)
+            assert case.due_date is not None
             case.due_date = case.due_date + timedelta(days=1)
             case.save()
         app.append((time.perf_counter() - start) * 1000)
@@ -379,7 +381,7 @@ def _case_change(repeat: int) -> dict[str, Any]:
         "bare_p50": percentile(bare, 0.5),
         "bare_p95": percentile(bare, 0.95),
         "partition": Case.objects.filter(
-            regency_code="64.02", election_id=Case.objects.get(pk=ids[0]).election_id
+            regency_code="64.02", election=Case.objects.get(pk=ids[0]).election
         ).count(),
     }
 

@@ -169,7 +169,9 @@ def run_child(
 # --- The command line and the table every benchmark shares --------------------------------------
 
 
-def parser(doc: str | None, *, repeat: int | None = None) -> argparse.ArgumentParser:
+def parser(
+    doc: str | None, *, repeat: int | None = None, database: str = "both"
+) -> argparse.ArgumentParser:
     """The arguments every benchmark takes: ``--database sqlite|postgresql|both``,
     ``--postgres-url`` (``BENCH_POSTGRES_URL``), ``--repeat`` when it samples, and the hidden
     ``--_child`` the parent passes to the process of one database."""
@@ -177,7 +179,9 @@ def parser(doc: str | None, *, repeat: int | None = None) -> argparse.ArgumentPa
         description=doc.split("\n\n")[0] if doc else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    out.add_argument("--database", choices=[*DATABASES, "both"], default="both", help="(both)")
+    out.add_argument(
+        "--database", choices=[*DATABASES, "both"], default=database, help=f"({database})"
+    )
     out.add_argument(
         "--postgres-url",
         default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),

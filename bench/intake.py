@@ -786,11 +786,11 @@ def bench_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
                 # solved and a photo chosen beforehand (not timed), then the multipart POST.
                 log(f"{database}: preparing {args.form_requests} form submissions (page, PoW)")
                 try:
-                    prepared = prepare_forms(server.port, args.form_requests)
+                    forms = prepare_forms(server.port, args.form_requests)
                 except RuntimeError as exc:
                     raise RuntimeError(f"{exc}; {server.tail()}") from exc
                 cpu_before = server.worker_cpu_seconds()
-                form = load_forms(server.port, prepared, args.concurrency, cap)
+                form = load_forms(server.port, forms, args.concurrency, cap)
                 cpu_after = server.worker_cpu_seconds()
                 form.worker_cpu = (
                     cpu_after - cpu_before

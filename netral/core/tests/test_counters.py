@@ -65,7 +65,7 @@ def test_zero_timeout_stores_nothing_and_purge_removes_expired_rows(counters):
 
 
 @pytest.fixture
-def shared_counters(request, tmp_path, monkeypatch):
+def shared_counters(tmp_path, monkeypatch):
     """The counters as threads share them, and the connections they use: the test database
     on PostgreSQL; on SQLite a database file (an in-memory one is private to its connection)
     opened with the settings of a deployment (WAL, IMMEDIATE transactions, busy timeout),
@@ -77,7 +77,6 @@ def shared_counters(request, tmp_path, monkeypatch):
     from netral.settings import _database
 
     if connection.vendor != "sqlite":
-        request.getfixturevalue("transactional_db")
         store = caches["counters"]
         assert isinstance(store, CounterCache)
         yield store, connections
@@ -92,6 +91,7 @@ def shared_counters(request, tmp_path, monkeypatch):
         handler.close_all()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_increments_are_not_lost(shared_counters):
     """Django's database cache reads then writes; here each increment is one statement, so
     threads that increment at once lose none (on SQLite too, on a database file)."""

@@ -17,11 +17,12 @@ def _grow(report: Report, n: int) -> None:
     evidence = report.evidence.order_by("pk").first()
     assert evidence is not None
     last = report.events.order_by("-pk").first()
+    assert last is not None
     for i in range(n):
         copy = Evidence.objects.get(pk=evidence.pk)
         copy.pk = None
         copy.original_name = f"foto-{i}.jpg"
-        copy.sha256 = f"{i:064x}"
+        copy.sha256 = f"{Evidence.objects.count():064x}"
         copy.save()
         ReportEvent.objects.create(report=report, status=last.status, note=f"catatan {i}")
         ReportMessage.objects.create(report=report, sender="officer", body=f"pertanyaan {i}")
