@@ -15,7 +15,6 @@ checkpoints). Prints entries per second of each and the overhead of signing; tar
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -25,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import harness  # noqa: E402
 from bench.harness import (  # noqa: E402
-    DEFAULT_POSTGRES_URL,
     database,
     log,
     machine_load,
@@ -97,31 +96,21 @@ def _measure(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser = harness.parser(__doc__)
     parser.add_argument("--entries", type=int, default=20000)
     parser.add_argument("--streams", type=int, default=10)
-    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument(
-        "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    )
-    parser.add_argument("--_child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args._child:
         with database(args._child, args.postgres_url):
             report(_measure(args._child, args))
         return 0
-    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     load_before = machine_load()
-    arguments = [
-        f"--entries={args.entries}",
-        f"--streams={args.streams}",
-        f"--postgres-url={args.postgres_url}",
-    ]
-    results = [run_child(__file__, vendor, arguments) for vendor in databases]
-    print()
-    print(f"Audit trail benchmark: {args.entries:,} entries x 2 over {args.streams} streams")
-    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {machine_load()} after")
-    print()
+    arguments = harness.child_arguments(args, "entries", "streams")
+    results = [run_child(__file__, vendor, arguments) for vendor in harness.databases(args)]
+    harness.heading(
+        f"Audit trail benchmark: {args.entries:,} entries x 2 over {args.streams} streams",
+        load_before,
+    )
     header = (
         f"{'database':<11}{'plain/s':>10}{'signed/s':>10}{'overhead':>10}"
         f"{'checkpoints':>13}{'hourly s':>10}{'verify/s':>10}{'breaks':>8}"

@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import harness  # noqa: E402
 from bench.harness import (  # noqa: E402
-    DEFAULT_POSTGRES_URL,
     database,
     log,
     machine_load,
@@ -289,35 +289,19 @@ def print_table(results: list[dict[str, Any]]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser = harness.parser(__doc__, repeat=30)
     parser.add_argument("--servants", type=int, default=1_000_000)
     parser.add_argument("--pacts", type=int, default=100_000)
     parser.add_argument("--pledges", type=int, default=500_000)
-    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument(
-        "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    )
-    parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--_child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args._child:
         with database(args._child, args.postgres_url):
             report(_measure(args._child, args))
         return 0
-    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     load_before = machine_load()
-    results: list[dict[str, Any]] = []
-    for vendor in databases:
-        arguments = [
-            f"--servants={args.servants}",
-            f"--pacts={args.pacts}",
-            f"--pledges={args.pledges}",
-            f"--postgres-url={args.postgres_url}",
-            f"--repeat={args.repeat}",
-            f"--seed={args.seed}",
-        ]
-        results.append(run_child(__file__, vendor, arguments))
+    arguments = harness.child_arguments(args, "servants", "pacts", "pledges", "repeat", "seed")
+    results = [run_child(__file__, vendor, arguments) for vendor in harness.databases(args)]
     print()
     print(
         f"Commitment coverage benchmark: {args.servants:,} civil servants, {args.pacts:,} pacts, "

@@ -9,15 +9,17 @@ timed). It then runs the real export job of the case list as the national review
 (``netral.insights.exports.run``: scoped queryset, chunked server-side reads, csv.writer,
 progress saved every chunk, the file stored and hashed), and, in the same process, the raw
 path: one SQL query over the same columns read with ``fetchmany`` and written with csv.writer.
-It prints rows/s of both, their ratio and the peak RSS of each phase (Linux VmHWM, reset before
-each). Targets of the issue: ratio at least 0.5 and peak memory under 200 MB.
+The two sides alternate which runs first (R runs of each); each side's best run is kept
+(the fastest export, the fastest raw), and both must have written the same number of rows
+(checked on every run; a difference fails the benchmark). It prints rows/s of both, their
+ratio and the peak RSS of each phase (Linux VmHWM, reset before each). Targets of the issue:
+ratio at least 0.5 and peak memory under 200 MB.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
 import tempfile
 import time
@@ -28,16 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import (  # noqa: E402
-    DEFAULT_POSTGRES_URL,
-    database,
-    log,
-    machine_load,
-    peak_rss_mib,
-    report,
-    reset_peak_rss,
-    run_child,
-)
+from bench import harness  # noqa: E402
+from bench.harness import log, peak_rss_mib, reset_peak_rss  # noqa: E402
 
 TARGET_RATIO = 0.5
 TARGET_MIB = 200.0
@@ -89,48 +83,67 @@ def _measure(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
     log(f"{vendor}: seeding {args.cases:,} cases")
     seed_cases(args.cases)
     analyst = User.objects.get(username="analis.bkn")
-    runs = []
-    for _ in range(args.repeat):
+
+    def app() -> dict[str, Any]:
         job = ExportJob.objects.create(user=analyst, source="cases", format="csv", params={})
         can_reset = reset_peak_rss()
         start = time.perf_counter()
         run(job)
-        app_seconds = time.perf_counter() - start
-        app_peak = peak_rss_mib() if can_reset else None
+        seconds = time.perf_counter() - start
+        peak = peak_rss_mib() if can_reset else None
         job.refresh_from_db()
+        return {"rows": job.processed, "seconds": seconds, "peak": peak,
+                "size_mib": job.file.size / 2**20}  # fmt: skip
+
+    def raw() -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as tmp:
             can_reset = reset_peak_rss()
             start = time.perf_counter()
-            raw_rows = _raw(Path(tmp) / "raw.csv")
-            raw_seconds = time.perf_counter() - start
-            raw_peak = peak_rss_mib() if can_reset else None
-        runs.append(
-            {
-                "rows": job.processed,
-                "raw_rows": raw_rows,
-                "app_seconds": app_seconds,
-                "raw_seconds": raw_seconds,
-                "app_peak": app_peak,
-                "raw_peak": raw_peak,
-                "size_mib": job.file.size / 2**20,
-            }
+            rows = _raw(Path(tmp) / "raw.csv")
+            seconds = time.perf_counter() - start
+            peak = peak_rss_mib() if can_reset else None
+        return {"rows": rows, "seconds": seconds, "peak": peak}
+
+    apps: list[dict[str, Any]] = []
+    raws: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for i in range(args.repeat):
+        # Alternate which side runs first: a warmer cache favours the second.
+        order = [("app", app), ("raw", raw)] if i % 2 == 0 else [("raw", raw), ("app", app)]
+        found = {name: fn() for name, fn in order}
+        apps.append(found["app"])
+        raws.append(found["raw"])
+        if found["app"]["rows"] != found["raw"]["rows"]:
+            problems.append(
+                f"run {i + 1}: the export wrote {found['app']['rows']:,} rows, "
+                f"the raw path {found['raw']['rows']:,}"
+            )
+        log(
+            f"{vendor}: {' then '.join(n for n, _ in order)}: export "
+            f"{found['app']['seconds']:.1f} s, raw {found['raw']['seconds']:.1f} s"
         )
-        log(f"{vendor}: export {app_seconds:.1f} s, raw {raw_seconds:.1f} s")
-    best = min(runs, key=lambda r: r["app_seconds"])
-    return {"database": vendor, "cases": args.cases, **best}
+    best_app = min(apps, key=lambda r: r["seconds"])
+    best_raw = min(raws, key=lambda r: r["seconds"])
+    return {
+        "database": vendor,
+        "cases": args.cases,
+        "rows": best_app["rows"],
+        "raw_rows": best_raw["rows"],
+        "app_seconds": best_app["seconds"],
+        "raw_seconds": best_raw["seconds"],
+        "app_peak": best_app["peak"],
+        "raw_peak": best_raw["peak"],
+        "size_mib": best_app["size_mib"],
+        "problems": problems,
+    }
 
 
 def print_table(results: list[dict[str, Any]]) -> bool:
     ok = True
-    header = (
-        f"{'database':<11} {'rows':>10} {'export rows/s':>14} {'raw rows/s':>11} {'ratio':>6} "
-        f"{'export MiB':>10} {'raw MiB':>8}  targets"
-    )
-    print(header)
-    print("-" * len(header))
+    rows = []
     for r in results:
         if "error" in r:
-            print(f"{r['database']:<11} {r['error']}")
+            rows.append([r["database"], r["error"]])
             ok = False
             continue
         app_rate = r["rows"] / r["app_seconds"]
@@ -138,43 +151,53 @@ def print_table(results: list[dict[str, Any]]) -> bool:
         ratio = app_rate / raw_rate
         peak = r["app_peak"] if r["app_peak"] is not None else float("nan")
         raw_peak = r["raw_peak"] if r["raw_peak"] is not None else float("nan")
-        met = "met" if ratio >= TARGET_RATIO and peak < TARGET_MIB else "MISSED"
-        print(
-            f"{r['database']:<11} {r['rows']:>10,} {app_rate:>14,.0f} {raw_rate:>11,.0f} "
-            f"{ratio:>6.2f} {peak:>10.0f} {raw_peak:>8.0f}  ratio >= {TARGET_RATIO}, "
-            f"< {TARGET_MIB:.0f} MiB {met}"
+        same = r["rows"] == r["raw_rows"] and not r["problems"]
+        met = ratio >= TARGET_RATIO and peak < TARGET_MIB and same
+        ok = ok and same
+        rows.append(
+            [
+                r["database"],
+                f"{r['rows']:,}",
+                "yes" if same else "NO",
+                f"{app_rate:,.0f}",
+                f"{raw_rate:,.0f}",
+                f"{ratio:.2f}",
+                f"{peak:.0f}",
+                f"{raw_peak:.0f}",
+                "met" if met else "MISSED",
+            ]
         )
+    harness.table(
+        ["database", "rows", "same rows", "export rows/s", "raw rows/s", "ratio", "export MiB",
+         "raw MiB", "target"],
+        rows,
+    )  # fmt: skip
+    print()
+    print(f"target: ratio >= {TARGET_RATIO}, peak < {TARGET_MIB:.0f} MiB, the same row count")
+    for r in results:
+        for problem in r.get("problems", []):
+            print(f"{r['database']}: PROBLEM {problem}")
     return ok
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser = harness.parser(__doc__, repeat=1)
     parser.add_argument("--cases", type=int, default=1_000_000)
-    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument(
-        "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    )
-    parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--_child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args._child:
-        with database(args._child, args.postgres_url):
-            report(_measure(args._child, args))
+        with harness.database(args._child, args.postgres_url):
+            harness.report(_measure(args._child, args))
         return 0
-    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    load_before = machine_load()
-    results: list[dict[str, Any]] = []
-    for vendor in databases:
-        arguments = [
-            f"--cases={args.cases}",
-            f"--postgres-url={args.postgres_url}",
-            f"--repeat={args.repeat}",
-        ]
-        results.append(run_child(__file__, vendor, arguments))
-    print()
-    print(f"Export benchmark: CSV of {args.cases:,} cases; best of {args.repeat} runs")
-    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {machine_load()} after")
-    print()
+    load_before = harness.machine_load()
+    results = [
+        harness.run_child(__file__, vendor, harness.child_arguments(args, "cases", "repeat"))
+        for vendor in harness.databases(args)
+    ]
+    harness.heading(
+        f"Export benchmark: CSV of {args.cases:,} cases; best of {args.repeat} runs of each side, "
+        "alternating which runs first",
+        load_before,
+    )
     return 0 if print_table(results) else 1
 
 

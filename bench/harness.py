@@ -4,6 +4,7 @@ the lines they log."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -11,13 +12,20 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 RESULT_MARK = "BENCH-RESULT "
+DATABASES = ("sqlite", "postgresql")
+
+
+def db_prefix() -> str:
+    """Prefix of the throwaway PostgreSQL databases (``BENCH_DB_PREFIX``, so that several
+    people sharing one server keep to their own names)."""
+    return os.environ.get("BENCH_DB_PREFIX", "netral_bench")
 
 
 def log(message: str) -> None:
@@ -89,20 +97,41 @@ def percentile(samples: list[float], share: float) -> float:
 
 
 @contextmanager
-def database(vendor: str, postgres_url: str) -> Iterator[None]:
-    """A fresh SQLite file or PostgreSQL database for this process, removed afterwards."""
+def database(vendor: str, postgres_url: str, keep: str = "") -> Iterator[bool]:
+    """A fresh SQLite file or PostgreSQL database for this process, removed afterwards.
+
+    With ``keep`` (a name), the database is kept for the next run instead: a SQLite file
+    ``<tmp>/<prefix>_<keep>.sqlite3`` or a PostgreSQL database ``<prefix>_<keep>``, reused
+    when it exists. Yields whether it was reused (the caller then skips its loading)."""
     workdir = Path(tempfile.mkdtemp(prefix="netral-bench-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "netral.settings"
     os.environ["NETRAL_DEBUG"] = "1"
     os.environ["NETRAL_VAR_DIR"] = str(workdir)
     db_name = ""
+    reused = False
     if vendor == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        if keep:
+            path = Path(tempfile.gettempdir()) / f"{db_prefix()}_{keep}.sqlite3"
+            reused = path.exists()
+        else:
+            path = workdir / "bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    elif keep:
+        import psycopg
+
+        name = f"{db_prefix()}_{keep}"
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            reused = bool(
+                conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            )
+            if not reused:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = with_database(postgres_url, name)
     else:
-        db_name = f"netral_bench_{os.getpid()}"
+        db_name = f"{db_prefix()}_{os.getpid()}"
         os.environ["DATABASE_URL"] = create_postgres_database(postgres_url, db_name)
     try:
-        yield
+        yield reused
     finally:
         from django.db import connections
 
@@ -135,3 +164,78 @@ def run_child(
         return {"database": child, "error": f"exit {proc.returncode}"}
     result: dict[str, Any] = json.loads(marked[-1])
     return result
+
+
+# --- The command line and the table every benchmark shares --------------------------------------
+
+
+def parser(
+    doc: str | None, *, repeat: int | None = None, database: str = "both"
+) -> argparse.ArgumentParser:
+    """The arguments every benchmark takes: ``--database sqlite|postgresql|both``,
+    ``--postgres-url`` (``BENCH_POSTGRES_URL``), ``--repeat`` when it samples, and the hidden
+    ``--_child`` the parent passes to the process of one database."""
+    out = argparse.ArgumentParser(
+        description=doc.split("\n\n")[0] if doc else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    out.add_argument(
+        "--database", choices=[*DATABASES, "both"], default=database, help=f"({database})"
+    )
+    out.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        help="server on which a throwaway database is created and dropped",
+    )
+    if repeat is not None:
+        out.add_argument("--repeat", type=int, default=repeat, help=f"samples ({repeat})")
+    out.add_argument("--_child", help=argparse.SUPPRESS)
+    return out
+
+
+def databases(args: argparse.Namespace) -> list[str]:
+    return list(DATABASES) if args.database == "both" else [args.database]
+
+
+def child_arguments(args: argparse.Namespace, *names: str) -> list[str]:
+    """``--name=value`` for the parent's arguments ``names`` (given to each child)."""
+    out = [f"--postgres-url={args.postgres_url}"]
+    for name in names:
+        value = getattr(args, name.replace("-", "_"))
+        if isinstance(value, bool):
+            if value:
+                out.append(f"--{name}")
+        elif value is not None:
+            out.append(f"--{name}={value}")
+    return out
+
+
+def heading(title: str, load_before: str) -> None:
+    """The title of a result and the machine it ran on (load before and after)."""
+    print()
+    print(title)
+    print(f"machine: {os.cpu_count()} CPUs; {load_before} before, {machine_load()} after")
+    print()
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A Markdown table (as pasted into the README): the first column left-aligned, the
+    others right-aligned."""
+    lines = [list(header), *[list(row) for row in rows]]
+    widths = [
+        max(len(line[i]) if i < len(line) else 0 for line in lines) for i in range(len(header))
+    ]
+
+    def fmt(row: list[str]) -> str:
+        row = row + [""] * (len(header) - len(row))
+        cells = [c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row)]
+        return "| " + " | ".join(cells) + " |"
+
+    print(fmt(lines[0]))
+    print(
+        "|"
+        + "|".join(("-" * (w + 1) + ":") if i else ("-" * (w + 2)) for i, w in enumerate(widths))
+        + "|"
+    )
+    for row in lines[1:]:
+        print(fmt(row))

@@ -39,9 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import harness  # noqa: E402
 from bench.datagen import screening_posts  # noqa: E402
 from bench.harness import (  # noqa: E402
-    DEFAULT_POSTGRES_URL,
     database,
     log,
     machine_load,
@@ -257,25 +257,16 @@ def _print(results: list[dict[str, Any]]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = harness.parser(__doc__, database="sqlite")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--decisions", type=int, default=5_000)
     parser.add_argument("--screenshots", type=int, default=10)
-    parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgresql", "both"])
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
-    parser.add_argument("--_child", default="")
     args = parser.parse_args(argv)
     if args._child:
         child(args._child, args)
         return 0
-    vendors = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    passed = [
-        f"--rows={args.rows}",
-        f"--decisions={args.decisions}",
-        f"--screenshots={args.screenshots}",
-        f"--postgres-url={args.postgres_url}",
-    ]
-    results = [run_child(__file__, vendor, passed) for vendor in vendors]
+    passed = harness.child_arguments(args, "rows", "decisions", "screenshots")
+    results = [run_child(__file__, vendor, passed) for vendor in harness.databases(args)]
     _print(results)
     return 0 if all("error" not in r for r in results) else 1
 

@@ -178,6 +178,13 @@ def seed_cases(count: int, seed: int = 2024) -> int:
     reference.changed()
     office_of = dict(Office.objects.filter(kind="bawaslu").values_list("region_id", "pk"))
     regencies = [r.code for r in regions if r.level == 2]
+    # Each case happened in one district (kecamatan) of its regency/city, where regions down
+    # to districts are loaded (district-scoped dashboards and lists read them).
+    districts: dict[str, list[str]] = {}
+    for code, parent in (
+        Region.objects.filter(level=3).order_by("code").values_list("code", "parent_id")
+    ):
+        districts.setdefault(parent, []).append(code)
     # Each office's zone, looked up before the COPY starts (no query may run during it).
     zones = {code: zone_of(code).key for code in regencies}
     agencies = regional_agencies()
@@ -216,8 +223,10 @@ def seed_cases(count: int, seed: int = 2024) -> int:
             )
             sanction = rng.choice(sanctions) if recommended else None
             agency = government[regency[:2] if i % 5 == 0 else regency]
+            within = districts.get(regency)
+            region = within[(i // len(regencies)) % len(within)] if within else regency
             yield (
-                first + i, f"SB/{first + i:09d}", state, info.holder, office_of[regency], regency,
+                first + i, f"SB/{first + i:09d}", state, info.holder, office_of[regency], region,
                 regency[:2], regency, rng.choice(elections).pk, agency, f"ASN {i}",
                 registered - timedelta(days=3), "{}", officer,
                 timezone.make_aware(datetime.combine(registered, time(9))),

@@ -38,6 +38,16 @@ def test_seed_bench_fills_cases_and_civil_servants_the_dashboard_can_read() -> N
     assert not seeded.filter(violation_types=None).exists()  # the links found their cases
     links = Case.violation_types.through.objects.filter(case__number__startswith="SB/")
     assert links.count() >= 400
+    # Each case happened in a district of its regency/city (district dashboards read them).
+    from netral.regions.models import Region
+
+    if Region.objects.filter(level=3).exists():
+        in_district = seeded.filter(region__level=3)
+        assert in_district.exists()
+        assert all(
+            region.startswith(regency + ".")
+            for region, regency in in_district.values_list("region_id", "regency_code")[:50]
+        )
     if connection.vendor == "postgresql":  # the next case gets a free id
         with connection.cursor() as cursor:
             cursor.execute("SELECT nextval(pg_get_serial_sequence('cases_case', 'id'))")
