@@ -2,7 +2,8 @@
 
     python bench/national.py [--topology DIR | --local] [--civil-servants N] [--cases N]
         [--rate R] [--duration S] [--officers N] [--dashboards-per-minute N]
-        [--think-seconds S] [--quick] [--skip-load] [--keep] [--postgres-url URL]
+        [--think-seconds S] [--calibrate N] [--quick] [--skip-load] [--keep]
+        [--port-base P] [--json FILE] [--postgres-url URL]
 
 Issue 23 item 7. A benchmark, not a test: nothing here is asserted, the figures are printed.
 
@@ -10,8 +11,11 @@ Issue 23 item 7. A benchmark, not a test: nothing here is asserted, the figures 
    ``DIR/topology.env`` names ``NETRAL_BASE_URL``, ``DATABASE_URL`` (the primary),
    ``NETRAL_DATABASE_REPLICA_URL`` and ``NETRAL_STORAGE_URL``, and ``DIR/pids/<name>.pid``
    the processes (``web1``, ``web2``, ``worker1``, ...). Without it the script brings the
-   topology up itself in a temporary directory when ``deploy/topology.sh`` exists (rate
-   limits of the public endpoints raised, see below) and down at the end; with ``--local``
+   topology up itself in a temporary directory when ``deploy/topology.sh`` exists, on the
+   ports from ``--port-base`` (``NETRAL_TOPOLOGY_PORT_BASE``): first ``up DIR --data-only``
+   (PostgreSQL primary and replica, the S3 server, migrated), the dataset, then ``up DIR`` (two
+   gunicorn nodes, two task workers, two schedulers, nginx with TLS), with the rate limits of
+   the public endpoints raised (see below), and ``down DIR`` at the end; with ``--local``
    (or without the script) it starts two gunicorn nodes and one task worker of its own on the
    machine's PostgreSQL (database ``netral_natl``; no replica, so no lag to show) and spreads
    the requests over both nodes itself.
@@ -27,6 +31,8 @@ Issue 23 item 7. A benchmark, not a test: nothing here is asserted, the figures 
    holding the rows tops it up to the asked counts (``--skip-load`` skips this step).
 3. **Sign-in** (before the burst, reported apart): every user signs in through the real pages
    (``/akun/masuk/``, then ``/akun/otp/`` with the current TOTP code), as a browser does.
+   Then each kind of request alone, ``--calibrate`` of each (a quarter for dashboards), 4 at a
+   time: the CPU of the nodes and of the primary per request of that kind.
 4. **Burst**, from this process (the servers are others), for ``--duration`` seconds:
    - report submissions ``POST /api/v1/reports`` (anonymous, each with its own
      ``Idempotency-Key``; every 50th is sent a second time with the same key and must get the
@@ -49,11 +55,11 @@ Issue 23 item 7. A benchmark, not a test: nothing here is asserted, the figures 
 The public endpoints are rate-limited per address; every submission here comes from one
 address, so the servers run with ``NETRAL_RATE_REPORTS`` and ``NETRAL_RATE_REPORTS_NO_POW``
 raised (counted as in production, never reached). A topology given with ``--topology`` must
-have been started with them (``NETRAL_RATE_REPORTS=100000000/h
-NETRAL_RATE_REPORTS_NO_POW=100000000/h deploy/topology.sh up DIR``), else the 429 answers count
-as errors. ``--quick`` is a smoke run (50,000 civil servants, 5,000 cases, 10 submissions/s for
-30 s, 20 officers, 20 dashboards a minute). The machine may be shared: its load average is
-printed with the figures.
+have been started with them (``deploy/topology.sh up DIR NETRAL_RATE_REPORTS=100000000/h
+NETRAL_RATE_REPORTS_NO_POW=100000000/h``), else the 429 answers count as errors. ``--quick``
+is a smoke run (50,000 civil servants, 5,000 cases, 10 submissions/s for 30 s, 20 officers,
+20 dashboards a minute, 40 requests of each kind alone). The machine may be shared: its load
+average is printed with the figures.
 """
 
 from __future__ import annotations
@@ -114,6 +120,7 @@ QUICK = {
     "duration": 30.0,
     "officers": 20,
     "dashboards_per_minute": 20,
+    "calibrate": 40,
 }
 # Pilkada 2024: every province but DI Yogyakarta (its governor is not elected), every regency
 # and city but the administrative ones of DKI Jakarta (31.xx).
@@ -837,6 +844,61 @@ class Load:
         with client.lock:  # one browser tab per viewer
             self._timed("dashboard", scheduled, client, client.node, "GET", "/dasbor/")
 
+    def calibrate(self, count: int) -> list[dict[str, Any]]:
+        """Each kind alone (4 at a time, ``count`` requests; dashboards a quarter of that):
+        the CPU of the nodes and of the primary per request of that kind."""
+        kinds: list[tuple[str, int, Any]] = [
+            ("report submission", count, self._calibrate_submit),
+            ("officer: case page", count, self._calibrate_page("/api/v1/cases?limit=25")),
+            ("officer: reports page", count, self._calibrate_page("/api/v1/reports?limit=25")),
+            ("dashboard", max(4, count // 4), self._calibrate_page("/dasbor/")),
+        ]
+        out: list[dict[str, Any]] = []
+        for kind, n, fn in kinds:
+            before = _cpu_snapshot(self.topology)
+            start = time.monotonic()
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                statuses = list(pool.map(fn, range(n)))
+            seconds = time.monotonic() - start
+            after = _cpu_snapshot(self.topology)
+            nodes = sum(_delta(before, after, name) or 0.0 for name in self.topology.nodes)
+            primary = _delta(before, after, "PostgreSQL primary")
+            ok = sum(1 for status in statuses if 200 <= status < 300)
+            out.append(
+                {
+                    "kind": kind,
+                    "requests": n,
+                    "ok": ok,
+                    "seconds": seconds,
+                    "node_ms": nodes / n * 1000,
+                    "primary_ms": None if primary is None else primary / n * 1000,
+                }
+            )
+            log(f"calibrated {kind}: {out[-1]}")
+        return out
+
+    def _calibrate_submit(self, seq: int) -> int:
+        node = seq % len(self.topology.base_urls)
+        body = report_body(random.Random(-seq - 1), self.regions)
+        headers = {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
+        try:
+            return self._client(node).request("POST", "/api/v1/reports", body, headers)[0]
+        except OSError:
+            return 0
+
+    def _calibrate_page(self, path: str) -> Any:
+        users = self.viewers if path == "/dasbor/" else self.officers
+
+        def one(seq: int) -> int:
+            _user, client = users[seq % len(users)]
+            with client.lock:
+                try:
+                    return client.request("GET", path)[0]
+                except OSError:
+                    return 0
+
+        return one
+
     def run(self) -> float:
         start = time.monotonic() + 1.0
         self.stop_at = start + self.args.duration
@@ -926,6 +988,13 @@ PROCESS_GROUPS = {
     "pg-primary": "PostgreSQL primary",
     "pg-replica": "PostgreSQL replica",
 }
+
+
+def _delta(
+    before: dict[str, float | None], after: dict[str, float | None], key: str
+) -> float | None:
+    a, b = before.get(key), after.get(key)
+    return None if a is None or b is None else b - a
 
 
 def _access_lines(path: Path) -> int:
@@ -1120,6 +1189,24 @@ def print_results(
     return {"table": table, "cpu": cpu_rows, "elapsed": elapsed}
 
 
+def print_calibration(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    print()
+    print("CPU per request of each kind alone (before the burst, 4 at a time):")
+    header = (
+        f"{'request kind':<24} {'requests':>8} {'ok':>6} {'nodes ms':>9} {'primary ms':>11} "
+        f"{'per s':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(
+            f"{r['kind']:<24} {r['requests']:>8,} {r['ok']:>6,} {r['node_ms']:>9.1f} "
+            f"{_fmt(r['primary_ms'], '.1f'):>11} {r['requests'] / r['seconds']:>7.1f}"
+        )
+
+
 def _fmt(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
@@ -1139,6 +1226,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--officers", type=int, default=200)
     parser.add_argument("--dashboards-per-minute", type=int, default=50)
     parser.add_argument("--think-seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--calibrate", type=int, default=200, help="requests of each kind alone first (0: none)"
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run (small figures)")
     parser.add_argument("--skip-load", action="store_true", help="the dataset is there already")
     parser.add_argument(
@@ -1224,6 +1314,7 @@ def _run(args: argparse.Namespace, topology: Topology) -> int:
     if not viewers:
         raise RuntimeError("no dashboard viewer could sign in")
     load = Load(topology, args, officers, viewers, regions)
+    calibration = load.calibrate(args.calibrate) if args.calibrate else []
     lag = LagSampler(topology.database_url)
     first_id = _max_report_id(topology.database_url)
     lines_before = {name: _access_lines(path) for name, path in topology.logs.items()}
@@ -1236,10 +1327,7 @@ def _run(args: argparse.Namespace, topology: Topology) -> int:
     lag.halt.set()
     lag.join(timeout=10)
     load_after = machine_load()
-    cpu = {
-        name: (None if after[name] is None or before[name] is None else after[name] - before[name])  # type: ignore[operator]
-        for name in before
-    }
+    cpu = {name: _delta(before, after, name) for name in before}
     total = len(load.recorder.samples)
     node_requests: dict[str, int] = {}
     if topology.logs and len(topology.logs) == len(topology.nodes):
@@ -1259,6 +1347,8 @@ def _run(args: argparse.Namespace, topology: Topology) -> int:
         args, topology, loaded, sign_in_seconds, sign_in_failures, load, elapsed, cpu,
         node_requests, source, lag, stored, (load_before, load_after),
     )  # fmt: skip
+    results["calibration"] = calibration
+    print_calibration(calibration)
     if args.json:
         args.json.write_text(json.dumps({**results, "loaded": loaded}, indent=2, default=str))
     return 0
