@@ -480,7 +480,8 @@ class Topology:
         env["DJANGO_SETTINGS_MODULE"] = "netral.settings"
         if "NETRAL_SECRET_KEY" not in env:
             env["NETRAL_DEBUG"] = "1"
-        env.setdefault("NETRAL_VAR_DIR", tempfile.mkdtemp(prefix="netral-natl-load-"))
+        if "NETRAL_VAR_DIR" not in env and self.directory is not None:
+            env["NETRAL_VAR_DIR"] = str(self.directory / "load")
         return env
 
     def stop(self) -> None:
@@ -1130,7 +1131,7 @@ def print_results(
         row = {
             "kind": kind.strip(),
             "requests": len(ms),
-            "per_s": len(ms) / args.duration,
+            "per_s": len(ms) / elapsed,
             "errors": sum(errors.values()),
             "error_statuses": dict(errors),
             "p50": percentile(ms, 0.5),
@@ -1145,7 +1146,11 @@ def print_results(
     total = len(samples)
     print("-" * len(header))
     all_errors = sum(1 for s in samples if not 200 <= s.status < 300)
-    print(f"{'all':<24} {total:>8,} {total / args.duration:>7.1f} {all_errors:>7,}")
+    print(f"{'all':<24} {total:>8,} {total / elapsed:>7.1f} {all_errors:>7,}")
+    print(
+        f"(per s: answers over the {elapsed:.0f} s from the first send to the last answer; the "
+        f"schedule itself lasted {args.duration:g} s, any more is a backlog draining)"
+    )
     statuses = Counter(s.status for s in samples if not 200 <= s.status < 300)
     if statuses:
         print(
