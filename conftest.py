@@ -135,7 +135,8 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
     """Tests that copy the seeded database for other processes run first: pytest-django runs
     transactional tests (which empty the database when they end) after the others, and tests
     without a ``django_db`` mark, like these, last of all."""
-    items.sort(key=lambda item: "process_db" not in getattr(item, "fixturenames", ()))
+    copying = {"process_db", "replicated_db"}
+    items.sort(key=lambda item: not copying.intersection(getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture

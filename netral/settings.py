@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "netral.core.limits.RequestSizeLimitMiddleware",
+    "netral.core.routing.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "netral.core.middleware.CookieLocaleMiddleware",
     "netral.core.inputs.CleanInputMiddleware",
@@ -141,6 +142,16 @@ def _database(url: str) -> dict[str, Any]:
 
 
 DATABASES = {"default": _database(DATABASE_URL)}
+# A streaming replica of the primary (PostgreSQL, e.g. made with pg_basebackup -R): dashboards,
+# exports, the transparency page and officer lists read it (netral.core.routing); writes, forms
+# and the pages shown right after a write read the primary.
+NETRAL_DATABASE_REPLICA_URL = env_str("NETRAL_DATABASE_REPLICA_URL")
+if NETRAL_DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _database(NETRAL_DATABASE_REPLICA_URL)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests never build a second database
+DATABASE_ROUTERS = ["netral.core.routing.ReplicaRouter"]
+# For this long after a browser's successful write, its reads stay on the primary.
+NETRAL_REPLICA_STICKY_SECONDS = env_int("NETRAL_REPLICA_STICKY_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and security ----------------------------------------------------------------------

@@ -1,19 +1,21 @@
-"""Reading a transition's inputs and applying what it changes on the case.
+"""Reading a transition's inputs, and the effects a transition declares in the workflow table.
 
-``clean_inputs`` turns raw values (a form or a JSON body) into typed values and per-field errors;
-``apply`` writes the transition's effects onto the locked case (never saved here).
+``clean_inputs`` turns raw values (a form or a JSON body) into typed values and per-field errors.
+Each effect is a function ``(case, values, day, errors)`` that writes what its step changes onto
+the locked case (never saved here) and adds per-field errors when the step may not be taken;
+``netral.cases.workflow.TRANSITIONS`` names the effect of every step.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from netral.cases import workflow
+from netral.cases.choices import ADMINISTRATIVE_APPEAL, APPEAL_FILING, OBJECTION, TRACKS
 from netral.cases.models import Case
 from netral.core.inputs import is_id
 from netral.regions.queries import zone_of
@@ -22,6 +24,9 @@ from netral.registry.queries import ppk_on
 from netral.rules.classify import RaceNeeded, classify
 from netral.rules.models import ElectionRace, Provision, Sanction, ViolationType, in_force
 from netral.rules.queries import deadline_rule, due_date, reviewing_agency_on
+
+if TYPE_CHECKING:
+    from netral.cases.workflow import Transition
 
 MAX_TEXT = 5000
 
@@ -45,7 +50,7 @@ def _date(raw: Any) -> date | None:
 
 
 def clean_inputs(
-    transition: workflow.Transition, case: Case, raw: dict[str, Any], day: date
+    transition: Transition, case: Case, raw: dict[str, Any], day: date
 ) -> tuple[dict[str, Any], dict[str, str]]:
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -187,8 +192,6 @@ def transfer(case: Case, office: Any) -> None:
     date and the reporters' receipts stay as they are."""
     from netral.intake.services import follow_case_office
 
-    # The rollup recounts the regency/city the case leaves as well as the one it joins.
-    case.moved_from_regency = case.regency_code  # type: ignore[attr-defined]
     case.office = office
     # Its deadlines now end in the new office's day (WIB, WITA or WIT).
     case.zone = zone_of(office.region_id).key
@@ -261,10 +264,10 @@ def _is_dismissal(sanction: Sanction | None) -> bool:
 def _route_problem(route: str, sanction: Sanction | None) -> str | None:
     """An objection answers sanctions other than dismissal; an administrative appeal answers a
     dismissal (PNS) or a contract termination (PPPK, whose heavy sanction may be one)."""
-    if route == workflow.OBJECTION and _is_dismissal(sanction):
+    if route == OBJECTION and _is_dismissal(sanction):
         return _("A dismissal is appealed to BPASN (banding administratif), not by objection.")
     if (
-        route == workflow.ADMINISTRATIVE_APPEAL
+        route == ADMINISTRATIVE_APPEAL
         and sanction is not None
         and not _is_dismissal(sanction)
         and not (sanction.employment_type == "PPPK" and sanction.level == Sanction.Level.HEAVY)
@@ -299,7 +302,7 @@ def suggestion_detail(case: Case, day: date) -> dict[str, Any]:
             citations.append(str(provision))
     return {
         "track": track,
-        "track_label": dict(workflow.TRACKS).get(track, ""),
+        "track_label": dict(TRACKS).get(track, ""),
         "sanctions": [
             {"code": s.code, "label": f"{s.get_level_display()} · {s.text('name')}"}
             for s in sanctions
@@ -310,110 +313,147 @@ def suggestion_detail(case: Case, day: date) -> dict[str, Any]:
     }
 
 
-def apply(
-    transition: workflow.Transition,
-    case: Case,
-    values: dict[str, Any],
-    day: date,
-    errors: dict[str, str],
-) -> None:
-    name = transition.name
-    if name == "identify_accused":
-        identify(case, values, errors)
-    elif name == "transfer":
-        transfer(case, values["office"])
-    elif name == "forward":
-        agency = reviewing_agency_on(day)
-        if agency is None:
-            errors["reviewing_agency"] = _("No reviewing agency is in force on this date.")
-            return
-        case.reviewing_agency = agency
-        case.rule_versions[f"rules.reviewingagency:{agency.pk}"] = agency.version
-        case.forwarded_on = day
-        case.violation_types.set(values["violation_types"])
-        for violation_type in values["violation_types"]:
-            case.rule_versions[f"rules.violationtype:{violation_type.pk}"] = violation_type.version
-        _take_race(case, values, day, errors)
-    elif name == "recommend":
-        sanction: Sanction = values["sanction"]
-        if sanction.track != values["track"]:
-            errors["sanction"] = _("This sanction belongs to the other track.")
-            return
-        _take_race(case, values, day, errors)
-        if errors:
-            return
-        track, allowed, _reasons, versions = suggestion(case, day)
-        departs = bool(track) and (values["track"] != track or sanction.pk not in allowed)
-        if departs and not values.get("override_reason"):
-            errors["override_reason"] = _(
-                "The classifier suggests another track or sanction: give your reason."
-            )
-            return
-        if case.reviewing_agency is not None and not issuing_office_exists(case):
-            errors["reviewing_agency"] = _(
-                "No office of %(agency)s is registered to sign the letter; add it first."
-            ) % {"agency": case.reviewing_agency}
-            return
-        assert case.agency_id is not None
-        ppk = ppk_on(case.agency_id, day)
-        if ppk is None:
-            errors["ppk"] = _("No PPK is recorded for %(agency)s on this date.") % {
-                "agency": case.agency
-            }
-            return
-        case.ppk = ppk
-        case.track = values["track"]
-        case.recommended_sanction = sanction
-        case.recommended_on = day
-        case.rule_versions.update(versions)
-        case.rule_versions[f"rules.sanction:{sanction.pk}"] = sanction.version
-        values["suggested_track"] = track
-        values["departs_from_suggestion"] = departs
-    elif name == "receive":
-        received: date = values["received_on"]
-        if case.recommended_on and received < case.recommended_on:
-            errors["received_on"] = _("The recommendation cannot be received before it was issued.")
-        case.ppk_received_on = received
-    elif name == "decide":
-        if values["hearing_on"] > values["decision_date"]:
-            errors["hearing_on"] = _("The hearing must come before the decision.")
-        if case.ppk_received_on and values["decision_date"] < case.ppk_received_on:
-            errors["decision_date"] = _("The decision cannot predate the recommendation's receipt.")
-        case.decided_on = values["decision_date"]
-        case.imposed_sanction = values["sanction"]
-    elif name == "report_follow_up":
-        case.followed_up_on = values["report_date"]
-    elif name in ("close", "dismiss", "not_proven"):
-        case.closed_on = day
-    elif name == "file_appeal":
-        filed: date = values["filed_on"]
-        decided = case.decided_on or day
-        if filed < decided:
-            errors["filed_on"] = _("An appeal cannot be filed before the decision.")
-            return
-        route = values["route"]
-        problem = _route_problem(route, case.imposed_sanction)
-        if problem:
-            errors["route"] = problem
-            return
-        rule = deadline_rule(
-            workflow.APPEAL_FILING[route], case.election.kind if case.election else "any", decided
+def nothing(case: Case, values: dict[str, Any], day: date, errors: dict[str, str]) -> None:
+    """The step changes nothing on the case beyond its state: its event records the inputs."""
+
+
+def match_accused(case: Case, values: dict[str, Any], day: date, errors: dict[str, str]) -> None:
+    """The NIP given matches a registry entry (see ``identify``)."""
+    identify(case, values, errors)
+
+
+def pass_to_office(case: Case, values: dict[str, Any], day: date, errors: dict[str, str]) -> None:
+    """The case goes to the Bawaslu office given (see ``transfer``)."""
+    transfer(case, values["office"])
+
+
+def forward(case: Case, values: dict[str, Any], day: date, errors: dict[str, str]) -> None:
+    """The reviewing agency in force takes the case with the violation types found (and the
+    race, when the track depends on it)."""
+    agency = reviewing_agency_on(day)
+    if agency is None:
+        errors["reviewing_agency"] = _("No reviewing agency is in force on this date.")
+        return
+    case.reviewing_agency = agency
+    case.rule_versions[f"rules.reviewingagency:{agency.pk}"] = agency.version
+    case.forwarded_on = day
+    case.violation_types.set(values["violation_types"])
+    for violation_type in values["violation_types"]:
+        case.rule_versions[f"rules.violationtype:{violation_type.pk}"] = violation_type.version
+    _take_race(case, values, day, errors)
+
+
+def recommend(case: Case, values: dict[str, Any], day: date, errors: dict[str, str]) -> None:
+    """The recommended sanction, checked against the classifier (departing needs a reason), to
+    the PPK in office on that day; the letter's signing office must exist."""
+    sanction: Sanction = values["sanction"]
+    if sanction.track != values["track"]:
+        errors["sanction"] = _("This sanction belongs to the other track.")
+        return
+    _take_race(case, values, day, errors)
+    if errors:
+        return
+    track, allowed, _reasons, versions = suggestion(case, day)
+    departs = bool(track) and (values["track"] != track or sanction.pk not in allowed)
+    if departs and not values.get("override_reason"):
+        errors["override_reason"] = _(
+            "The classifier suggests another track or sanction: give your reason."
         )
-        if rule is not None:
-            values["appeal_due"] = due_date(rule, decided, case.region_id)
-            values["late"] = filed > values["appeal_due"]
-            case.rule_versions[f"rules.deadlinerule:{rule.pk}"] = rule.version
-    elif name == "decide_appeal":
-        outcome = values["outcome"]
-        if outcome == "changed" and values.get("sanction") is None:
-            errors["sanction"] = _("Choose the sanction after the appeal.")
-            return
-        if outcome == "changed":
-            case.imposed_sanction = values["sanction"]
-        elif outcome == "annulled":
-            case.imposed_sanction = None
-        case.decided_on = values["decision_date"]
-    elif name == "warn_ppk":
-        case.warnings_sent += 1
-    elif name == "request_blocking":
-        case.blocking_requested_on = day
+        return
+    if case.reviewing_agency is not None and not issuing_office_exists(case):
+        errors["reviewing_agency"] = _(
+            "No office of %(agency)s is registered to sign the letter; add it first."
+        ) % {"agency": case.reviewing_agency}
+        return
+    assert case.agency_id is not None
+    ppk = ppk_on(case.agency_id, day)
+    if ppk is None:
+        errors["ppk"] = _("No PPK is recorded for %(agency)s on this date.") % {
+            "agency": case.agency
+        }
+        return
+    case.ppk = ppk
+    case.track = values["track"]
+    case.recommended_sanction = sanction
+    case.recommended_on = day
+    case.rule_versions.update(versions)
+    case.rule_versions[f"rules.sanction:{sanction.pk}"] = sanction.version
+    values["suggested_track"] = track
+    values["departs_from_suggestion"] = departs
+
+
+def receive(case: Case, values: dict[str, Any], day: date, errors: dict[str, str]) -> None:
+    """The day the PPK received the recommendation (not before it was issued)."""
+    received: date = values["received_on"]
+    if case.recommended_on and received < case.recommended_on:
+        errors["received_on"] = _("The recommendation cannot be received before it was issued.")
+    case.ppk_received_on = received
+
+
+def decide(case: Case, values: dict[str, Any], day: date, errors: dict[str, str]) -> None:
+    """The PPK's decision and the sanction imposed, after the hearing and the receipt."""
+    if values["hearing_on"] > values["decision_date"]:
+        errors["hearing_on"] = _("The hearing must come before the decision.")
+    if case.ppk_received_on and values["decision_date"] < case.ppk_received_on:
+        errors["decision_date"] = _("The decision cannot predate the recommendation's receipt.")
+    case.decided_on = values["decision_date"]
+    case.imposed_sanction = values["sanction"]
+
+
+def follow_up_reported(
+    case: Case, values: dict[str, Any], day: date, errors: dict[str, str]
+) -> None:
+    """The date of the PPK's follow-up letter."""
+    case.followed_up_on = values["report_date"]
+
+
+def close(case: Case, values: dict[str, Any], day: date, errors: dict[str, str]) -> None:
+    """The case is closed on the step's day."""
+    case.closed_on = day
+
+
+def file_appeal(case: Case, values: dict[str, Any], day: date, errors: dict[str, str]) -> None:
+    """An appeal on the route the sanction allows, filed after the decision; whether it came
+    late is recorded (never refused)."""
+    filed: date = values["filed_on"]
+    decided = case.decided_on or day
+    if filed < decided:
+        errors["filed_on"] = _("An appeal cannot be filed before the decision.")
+        return
+    route = values["route"]
+    problem = _route_problem(route, case.imposed_sanction)
+    if problem:
+        errors["route"] = problem
+        return
+    rule = deadline_rule(
+        APPEAL_FILING[route], case.election.kind if case.election else "any", decided
+    )
+    if rule is not None:
+        values["appeal_due"] = due_date(rule, decided, case.region_id)
+        values["late"] = filed > values["appeal_due"]
+        case.rule_versions[f"rules.deadlinerule:{rule.pk}"] = rule.version
+
+
+def decide_appeal(case: Case, values: dict[str, Any], day: date, errors: dict[str, str]) -> None:
+    """The appeal's outcome: the sanction stays, changes or is annulled."""
+    outcome = values["outcome"]
+    if outcome == "changed" and values.get("sanction") is None:
+        errors["sanction"] = _("Choose the sanction after the appeal.")
+        return
+    if outcome == "changed":
+        case.imposed_sanction = values["sanction"]
+    elif outcome == "annulled":
+        case.imposed_sanction = None
+    case.decided_on = values["decision_date"]
+
+
+def count_warning(case: Case, values: dict[str, Any], day: date, errors: dict[str, str]) -> None:
+    """One more warning sent to the late PPK."""
+    case.warnings_sent += 1
+
+
+def blocking_requested(
+    case: Case, values: dict[str, Any], day: date, errors: dict[str, str]
+) -> None:
+    """The day blocking of personnel data services was requested."""
+    case.blocking_requested_on = day

@@ -22,8 +22,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from netral.cases import workflow
+from netral.cases.events import case_changed
 from netral.cases.models import Accused, Case, CaseEvent, State
-from netral.cases.services import region_codes, start_deadline
+from netral.cases.services.registration import region_codes
+from netral.cases.services.transitions import start_deadline
 from netral.core import audit
 from netral.regions.queries import zone_of
 from netral.registry.importing import ImportFileError, RowIssue, map_header, read_rows
@@ -287,6 +289,7 @@ def _create(row: Row, actor: Any) -> Case:
         start = case.ppk_received_on or case.recommended_on
         case.ppk_due_date, _rule = start_deadline(case, "ppk_follow_up", start)
     case.save()
+    case_changed(case)
     case.violation_types.set(row.violations)
     Accused.objects.create(
         case=case,

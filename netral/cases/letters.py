@@ -1,9 +1,9 @@
 """Letters Netral writes: numbered per office with its pattern, rendered to PDF by WeasyPrint.
 
-The number is reserved inside the step's transaction (which locks the office's letter sequence);
-the PDF is rendered after the commit by a task (``netral.cases.tasks.render_letter``), so no
-writer waits on WeasyPrint. Until then the letter's row exists with its number and an empty file,
-and pages show it as being prepared.
+The number is reserved inside the step's transaction (which locks the office's letter sequence)
+by ``netral.cases.services.documents.write_letter``; the PDF is rendered after the commit by a
+task (``netral.cases.tasks.render_letter``), so no writer waits on WeasyPrint. Until then the
+letter's row exists with its number and an empty file, and pages show it as being prepared.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
 from netral.cases.models import Case, CaseDocument, CaseEvent, LetterSequence
+from netral.core import audit
 from netral.registry.models import Office
 
 KIND_CODES: dict[str, str] = {
@@ -70,37 +71,12 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     return bytes(HTML(string=html).write_pdf())
 
 
-def write_letter(*, case: Case, event: CaseEvent, kind: str, actor: Any) -> CaseDocument:
-    """Reserve the letter's number and its row now; render its PDF once the step commits."""
-    from netral.cases.tasks import render_letter
-
-    day = event.effective_on or timezone.localdate()
-    office = issuing_office(case, kind)
-    number = letter_number(office, kind, day)
-    document = CaseDocument.objects.create(
-        case=case,
-        event=event,
-        kind=kind,
-        number=number,
-        original_name=f"{kind}-{case.number.replace('/', '-')}.pdf",
-        content_type="application/pdf",
-        size=0,
-        sha256="",
-        generated=True,
-        created_by=actor,
-    )
-    transaction.on_commit(lambda: render_letter.enqueue(document_id=document.pk))
-    return document
-
-
 def render_letter_document(document_id: int) -> bool:
     """Render a reserved letter and store its PDF once; False when it was already rendered.
 
     The file is written once: the row is filled only while it has no hash, so a second run (a
     retried task, a second worker) stores nothing and changes nothing.
     """
-    from netral.core import audit
-
     document = CaseDocument.objects.select_related("case", "event").get(pk=document_id)
     if document.sha256 or document.event is None:
         return False

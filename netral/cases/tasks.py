@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from netral.cases import workflow
+from netral.cases.letters import render_letter_document
 from netral.cases.models import Case, Holder, Reminder, State
 from netral.cases.notifications import case_url, party, supervisors
 from netral.cases.queries import ZONES
@@ -132,6 +133,4 @@ def watch_deadlines() -> dict[str, int]:
 @task()
 def render_letter(document_id: int) -> bool:
     """Render a letter whose number the step reserved (see ``netral.cases.letters``)."""
-    from netral.cases.letters import render_letter_document
-
     return render_letter_document(document_id)

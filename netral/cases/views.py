@@ -41,6 +41,7 @@ from netral.core import held as held_files
 from netral.core.confirm import confirmation_page, confirmed
 from netral.core.inputs import is_id
 from netral.core.menu import gated
+from netral.core.routing import may_read_replica
 from netral.core.scope import Scope, request_scope, require
 from netral.intake.models import Report
 from netral.intake.queries import visible_reports
@@ -163,6 +164,7 @@ def case_filter(request: HttpRequest) -> CaseFilter:
 
 @login_required
 @gated("cases.view")
+@may_read_replica
 def case_list(request: HttpRequest) -> HttpResponse:
     """Cases in the officer's jurisdiction, newest first, filterable; keyset pages."""
     scope = require(request, "cases.view")
@@ -187,6 +189,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @gated("cases.view")
+@may_read_replica
 def overdue_list(request: HttpRequest) -> HttpResponse:
     """The office's overdue queue: cases whose deadline passed while it was this office's move;
     ``?all=1`` shows every overdue case in the jurisdiction."""
@@ -201,6 +204,7 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @gated("cases.view")
+@may_read_replica
 def follow_up_page(request: HttpRequest) -> HttpResponse:
     """Recommendations per agency or per PPK: received, followed up in time, late, still open."""
     scope = require(request, "cases.view")

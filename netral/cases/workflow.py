@@ -3,8 +3,9 @@
 Every state names whose move it is (the holder, which owns its deadline and overdue queue) and
 whom to escalate to when it is late. Every transition names the states it leaves from, the
 state it enters, the capability that may take it, its preconditions, its inputs and documents,
-the letter it produces and the deadline rule it starts. ``netral.cases.services.perform`` is the
-only code that moves a case, and it reads nothing but this table. Nothing can jump states.
+the letter it produces, the effect it writes on the case and the deadline it starts, so one row
+tells everything a step does. ``netral.cases.services.transitions.perform`` is the only code
+that moves a case, and it reads nothing but this table. Nothing can jump states.
 """
 
 from __future__ import annotations
@@ -16,6 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
+from netral.cases import effects
+from netral.cases.choices import (
+    ADMINISTRATIVE_APPEAL,
+    APPEAL_FILING,
+    APPEAL_OUTCOMES,
+    APPEAL_ROUTES,
+    OBJECTION,
+    TRACKS,
+)
 from netral.cases.models import CaseDocument, Holder, State
 from netral.intake.models import Progress, Report
 
@@ -28,9 +38,37 @@ STUDY = "cases.study"
 REVIEW = "cases.review"
 DISCIPLINE = "cases.discipline"
 
-# Deadline instructions besides a rule step.
+# Deadline instructions besides a ``Deadline``.
 KEEP = "keep"  # the due date of the previous state stays
 NONE = None  # the new state has no deadline
+
+# Where a ``Deadline`` counts from, besides a date input of the step.
+DAY = "day"  # the day the step is taken (in the office's zone)
+REGISTERED = "registered"  # the day the case was registered (in the office's zone)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The step starts the deadline of DeadlineRule step ``rule``, counted from ``start``: DAY,
+    REGISTERED or the name of a date input. ``ppk``: it is the PPK's own due date too, which
+    the follow-up statistics keep after the case's due date moves on."""
+
+    rule: str
+    start: str = DAY
+    ppk: bool = False
+
+
+@dataclass(frozen=True)
+class ByChoice:
+    """The deadline depends on the value of a choice input: {value: ``Deadline`` or NONE}."""
+
+    input: str
+    choices: dict[str, Deadline | None]
+
+
+DeadlineSpec = Deadline | ByChoice | str | None
+# Writes the step's effect onto the locked case, or adds per-field errors.
+Effect = Callable[["Case", dict[str, Any], date, dict[str, str]], None]
 
 
 @dataclass(frozen=True)
@@ -109,12 +147,6 @@ class Transition:
     documents: tuple[Document, ...] = ()
     # A letter Netral writes and numbers (a CaseDocument kind).
     letter: str | None = None
-    # A DeadlineRule step, KEEP, or NONE.
-    deadline: str | None = KEEP
-    # The input whose date the deadline counts from; the transition's day otherwise.
-    deadline_from: str | None = None
-    # (input, {value: DeadlineRule step or NONE}): the deadline depends on a choice.
-    deadline_by: tuple[str, dict[str, str | None]] | None = None
     # Preconditions beyond the source state: each returns an error message, or None.
     guards: tuple[Callable[[Case, date], Any], ...] = ()
     # Shown to the reporter on the receipt: the input that holds the public reason, if any.
@@ -123,6 +155,16 @@ class Transition:
     public_stage: str | None = None
     danger: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # What the step writes on the case besides its state (``netral.cases.effects``).
+    effect: Effect = field(kw_only=True)
+    # The deadline the step starts: a ``Deadline``, a ``ByChoice``, KEEP or NONE.
+    deadline: DeadlineSpec = field(kw_only=True)
+
+    def deadline_for(self, values: dict[str, Any]) -> Deadline | str | None:
+        """The deadline this step starts with these inputs: a ``Deadline``, KEEP or NONE."""
+        if isinstance(self.deadline, ByChoice):
+            return self.deadline.choices.get(str(values.get(self.deadline.input)), NONE)
+        return self.deadline
 
 
 def _needs_agency(case: Case, day: date) -> Any:
@@ -160,41 +202,6 @@ def _not_appealed_before(case: Case, day: date) -> Any:
     return None
 
 
-TRACKS = (("ethics", _("Ethics (PP 42/2004)")), ("discipline", _("Discipline (PP 94/2021)")))
-APPEAL_OUTCOMES = (
-    ("upheld", _("Decision upheld")),
-    ("changed", _("Sanction changed")),
-    ("annulled", _("Decision annulled")),
-)
-# The two routes of an appeal (upaya administratif, PP 79/2021).
-OBJECTION = "objection"
-ADMINISTRATIVE_APPEAL = "administrative"
-APPEAL_ROUTES = (
-    (
-        OBJECTION,
-        _(
-            "Objection (keberatan) to the PPK or the official's superior: sanctions other than "
-            "dismissal"
-        ),
-    ),
-    (
-        ADMINISTRATIVE_APPEAL,
-        _(
-            "Administrative appeal (banding administratif) to BPASN: dismissal (PNS) or contract "
-            "termination (PPPK)"
-        ),
-    ),
-)
-# The deadline rule each route starts in "appeal filed" (none is confirmed for an objection).
-APPEAL_DEADLINES: dict[str, str | None] = {
-    OBJECTION: None,
-    ADMINISTRATIVE_APPEAL: "appeal_administrative_answer",
-}
-# The deadline rule for filing on each route, counted from the decision (lateness is recorded).
-APPEAL_FILING: dict[str, str] = {
-    OBJECTION: "appeal",
-    ADMINISTRATIVE_APPEAL: "appeal_administrative",
-}
 RACE_HELP = _(
     "The race the act concerns: needed when the act lies between two races' candidate "
     "determinations (for example between the DPR and the presidential ones)."
@@ -215,6 +222,8 @@ TRANSITIONS: dict[str, Transition] = {
             (State.REGISTERED,),
             State.UNDER_STUDY,
             STUDY,
+            effect=effects.nothing,
+            deadline=KEEP,
         ),
         Transition(
             "identify_accused",
@@ -232,6 +241,8 @@ TRANSITIONS: dict[str, Transition] = {
                     ),
                 ),
             ),
+            effect=effects.match_accused,
+            deadline=KEEP,
         ),
         Transition(
             "transfer",
@@ -250,6 +261,8 @@ TRANSITIONS: dict[str, Transition] = {
                     ),
                 ),
             ),
+            effect=effects.pass_to_office,
+            deadline=KEEP,
         ),
         Transition(
             "request_study_info",
@@ -258,8 +271,8 @@ TRANSITIONS: dict[str, Transition] = {
             State.STUDY_INFO_REQUESTED,
             STUDY,
             inputs=(Input("request", _("What is needed, and from whom")),),
-            deadline="bawaslu_follow_up_extended",
-            deadline_from="registered",
+            effect=effects.nothing,
+            deadline=Deadline("bawaslu_follow_up_extended", start=REGISTERED),
         ),
         Transition(
             "supply_study_info",
@@ -268,6 +281,8 @@ TRANSITIONS: dict[str, Transition] = {
             State.UNDER_STUDY,
             STUDY,
             inputs=(Input("summary", _("What was received")),),
+            effect=effects.nothing,
+            deadline=KEEP,
         ),
         Transition(
             "dismiss",
@@ -283,9 +298,10 @@ TRANSITIONS: dict[str, Transition] = {
                 ),
             ),
             documents=(Document(CaseDocument.Kind.STUDY, required=False),),
-            deadline=NONE,
             public_reason="reason",
             danger=True,
+            effect=effects.close,
+            deadline=NONE,
         ),
         Transition(
             "forward",
@@ -300,8 +316,9 @@ TRANSITIONS: dict[str, Transition] = {
             ),
             documents=(Document(CaseDocument.Kind.STUDY, required=False),),
             letter=CaseDocument.Kind.FORWARDING_LETTER,
-            deadline="review",
             guards=(_needs_election, _needs_agency),
+            effect=effects.forward,
+            deadline=Deadline("review"),
         ),
         Transition(
             "start_verification",
@@ -309,6 +326,8 @@ TRANSITIONS: dict[str, Transition] = {
             (State.FORWARDED,),
             State.UNDER_VERIFICATION,
             REVIEW,
+            effect=effects.nothing,
+            deadline=KEEP,
         ),
         Transition(
             "request_verification_info",
@@ -317,6 +336,8 @@ TRANSITIONS: dict[str, Transition] = {
             State.VERIFICATION_INFO_REQUESTED,
             REVIEW,
             inputs=(Input("request", _("What is needed")),),
+            effect=effects.nothing,
+            deadline=KEEP,
         ),
         Transition(
             "supply_verification_info",
@@ -326,6 +347,8 @@ TRANSITIONS: dict[str, Transition] = {
             STUDY,
             inputs=(Input("summary", _("The information")),),
             documents=(Document(CaseDocument.Kind.OTHER, required=False),),
+            effect=effects.nothing,
+            deadline=KEEP,
         ),
         Transition(
             "not_proven",
@@ -334,10 +357,11 @@ TRANSITIONS: dict[str, Transition] = {
             State.NOT_VIOLATION,
             REVIEW,
             inputs=(Input("reason", _("Reason (shown to the reporter)")),),
-            deadline=NONE,
             public_reason="reason",
             public_stage=Progress.NOT_PROVEN,
             danger=True,
+            effect=effects.close,
+            deadline=NONE,
         ),
         Transition(
             "recommend",
@@ -358,8 +382,9 @@ TRANSITIONS: dict[str, Transition] = {
                 ),
             ),
             letter=CaseDocument.Kind.RECOMMENDATION_LETTER,
-            deadline="ppk_follow_up",
             guards=(_needs_agency,),
+            effect=effects.recommend,
+            deadline=Deadline("ppk_follow_up", ppk=True),
         ),
         Transition(
             "receive",
@@ -368,8 +393,8 @@ TRANSITIONS: dict[str, Transition] = {
             State.RECEIVED_BY_PPK,
             DISCIPLINE,
             inputs=(Input("received_on", _("Received on"), kind="date"),),
-            deadline="ppk_follow_up",
-            deadline_from="received_on",
+            effect=effects.receive,
+            deadline=Deadline("ppk_follow_up", start="received_on", ppk=True),
         ),
         Transition(
             "start_examination",
@@ -385,6 +410,8 @@ TRANSITIONS: dict[str, Transition] = {
                     help=_("One date per line, oldest first (YYYY-MM-DD)."),
                 ),
             ),
+            effect=effects.nothing,
+            deadline=KEEP,
         ),
         Transition(
             "decide",
@@ -402,6 +429,8 @@ TRANSITIONS: dict[str, Transition] = {
                 Document(CaseDocument.Kind.EXAMINATION_REPORT),
                 Document(CaseDocument.Kind.DECISION),
             ),
+            effect=effects.decide,
+            deadline=KEEP,
         ),
         Transition(
             "report_follow_up",
@@ -414,6 +443,7 @@ TRANSITIONS: dict[str, Transition] = {
                 Input("report_date", _("Follow-up letter date"), kind="date"),
             ),
             documents=(Document(CaseDocument.Kind.FOLLOW_UP, required=False),),
+            effect=effects.follow_up_reported,
             deadline=NONE,
         ),
         Transition(
@@ -423,8 +453,9 @@ TRANSITIONS: dict[str, Transition] = {
             State.CLOSED,
             REVIEW,
             inputs=(Input("note", _("Closing note"), required=False),),
-            deadline=NONE,
             danger=True,
+            effect=effects.close,
+            deadline=NONE,
         ),
         Transition(
             "file_appeal",
@@ -437,10 +468,17 @@ TRANSITIONS: dict[str, Transition] = {
                 Input("filed_on", _("Appeal filed on"), kind="date"),
             ),
             documents=(Document(CaseDocument.Kind.APPEAL, required=False),),
-            deadline=NONE,
-            deadline_by=("route", APPEAL_DEADLINES),
-            deadline_from="filed_on",
             guards=(_not_appealed_before,),
+            effect=effects.file_appeal,
+            deadline=ByChoice(
+                "route",
+                {
+                    OBJECTION: NONE,
+                    ADMINISTRATIVE_APPEAL: Deadline(
+                        "appeal_administrative_answer", start="filed_on"
+                    ),
+                },
+            ),
         ),
         Transition(
             "decide_appeal",
@@ -461,6 +499,7 @@ TRANSITIONS: dict[str, Transition] = {
                 ),
             ),
             documents=(Document(CaseDocument.Kind.APPEAL_DECISION),),
+            effect=effects.decide_appeal,
             deadline=NONE,
         ),
         Transition(
@@ -471,6 +510,8 @@ TRANSITIONS: dict[str, Transition] = {
             REVIEW,
             inputs=(Input("letter_number", _("Warning letter number"), required=False),),
             guards=(_overdue,),
+            effect=effects.count_warning,
+            deadline=KEEP,
         ),
         Transition(
             "request_blocking",
@@ -481,6 +522,8 @@ TRANSITIONS: dict[str, Transition] = {
             inputs=(Input("reason", _("Reason")),),
             guards=(_overdue, _warned),
             danger=True,
+            effect=effects.blocking_requested,
+            deadline=KEEP,
         ),
     ]
 }
@@ -492,3 +535,13 @@ def transitions_from(state: str) -> list[Transition]:
 
 def state_info(state: str) -> StateInfo:
     return STATES[state]
+
+
+__all__ = [
+    "ADMINISTRATIVE_APPEAL",
+    "APPEAL_FILING",
+    "APPEAL_OUTCOMES",
+    "APPEAL_ROUTES",
+    "OBJECTION",
+    "TRACKS",
+]

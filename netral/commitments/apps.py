@@ -7,4 +7,8 @@ class CommitmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from netral.commitments import tallies  # noqa: F401  (connects the receiver)
+        from netral.commitments.tallies import heads_may_have_changed
+        from netral.core import events
+        from netral.registry.events import HeadcountsChanged
+
+        events.subscribe(HeadcountsChanged, heads_may_have_changed)

@@ -7,11 +7,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
-from django.dispatch import receiver
 from django.utils import timezone
 
 from netral.commitments.models import CoverageTally, EventAttendance, Pact, PledgeAttendance
-from netral.registry.headcount import headcounts_changed
+from netral.registry.events import HeadcountsChanged
 
 
 def refresh_tallies(election_id: int, agency_ids: Iterable[int] | None = None) -> int:
@@ -71,9 +70,10 @@ def refresh_after_commit(election_id: int, agency_ids: Iterable[int]) -> None:
     transaction.on_commit(lambda: refresh_tallies(election_id, ids))
 
 
-@receiver(headcounts_changed)
-def heads_may_have_changed(sender: Any, agency_ids: set[int], **kwargs: Any) -> None:
-    """Who is a head of unit decides which pacts count: recount the elections on record."""
+def heads_may_have_changed(changed: HeadcountsChanged) -> None:
+    """Subscriber of ``HeadcountsChanged``: who is a head of unit decides which pacts count, so
+    the elections on record are recounted for those agencies."""
+    agency_ids = set(changed.agency_ids)
     elections = (
         CoverageTally.objects.filter(agency_id__in=agency_ids)
         .values_list("election_id", flat=True)

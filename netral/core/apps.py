@@ -7,6 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from netral.core import checks, reference  # noqa: F401  (checks registers the deploy check)
-
-        reference.connect_signals()
+        from netral.core import checks  # noqa: F401  (registers the deploy check)

@@ -10,10 +10,11 @@ converts the values exactly as the queryset would have.
 
 The caller's promise: ``key`` determines the queryset completely (every filter value).
 The statement never depends on the data, so there is nothing to invalidate; the current
-time zone and the database alias (``using``, checked against the queryset's) are added to
-the key. At most ``MAX_STATEMENTS`` are kept, the least recently used dropped first. Only
-``values_list()`` querysets (tuples) without ``select_for_update`` may be compiled; the
-columns' converters are looked up on the executing thread's connection.
+time zone and the database alias (``using``, by default the router's read alias, checked
+against the queryset's) are added to the key. At most ``MAX_STATEMENTS`` are kept, the least
+recently used dropped first. Only ``values_list()`` querysets (tuples) without
+``select_for_update`` may be compiled; the columns' converters are looked up on the executing
+thread's connection.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable
 from django.utils import timezone
+
+from netral.core import routing
 
 MAX_STATEMENTS = 1024
 
@@ -69,8 +72,9 @@ def compile_queryset(queryset: QuerySet[Any]) -> Statement:
 
 
 def statement(
-    key: Hashable, build: Callable[[], QuerySet[Any]], using: str = DEFAULT_DB_ALIAS
+    key: Hashable, build: Callable[[], QuerySet[Any]], using: str | None = None
 ) -> Statement:
+    using = using or routing.read_alias()
     full_key = (key, using, timezone.get_current_timezone_name())
     with _lock:
         found = _statements.get(full_key)
@@ -88,10 +92,11 @@ def statement(
 
 
 def rows(
-    key: Hashable, build: Callable[[], QuerySet[Any]], using: str = DEFAULT_DB_ALIAS
+    key: Hashable, build: Callable[[], QuerySet[Any]], using: str | None = None
 ) -> list[tuple[Any, ...]]:
     """The rows of the ``values_list()`` queryset ``build()`` returns (reading the database
-    ``using``), compiled once per ``key``."""
+    ``using``, by default the one the router picks now: the replica inside
+    ``netral.core.routing.replica_reads``), compiled once per ``key``."""
     compiled = statement(key, build, using)
     if compiled.sql is None:
         return []

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +18,7 @@ from netral.core import checkpoints
 from netral.core.inputs import is_id
 from netral.core.menu import gated
 from netral.core.models import WorkerHeartbeat
+from netral.core.routing import REPLICA, replica_configured
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -44,10 +45,30 @@ def health(request: HttpRequest) -> JsonResponse:
             worker_ok = timezone.now() - beat.last_seen <= stale
     checks["worker"] = {"ok": worker_ok, "last_seen": last_seen}
     healthy = all(bool(c["ok"]) for c in checks.values())
+    if replica_configured():
+        # Shown, not counted: every node shares the replica, and a load balancer taking them all
+        # out because dashboards lag would also take away the forms.
+        checks["replica"] = replica_health()
     return JsonResponse(
         {"status": "ok" if healthy else "unhealthy", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def replica_health() -> dict[str, object]:
+    """Whether the replica answers, and how far its replay is behind the primary's last
+    transaction it has received (0 when it has replayed everything it received)."""
+    try:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute(
+                "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+                " ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
+            )
+            row = cursor.fetchone()
+    except Exception as exc:  # a replica that does not answer is reported, never raised
+        return {"ok": False, "error": exc.__class__.__name__}
+    lag = float(row[0]) if row and row[0] is not None else None
+    return {"ok": True, "lag_seconds": lag}
 
 
 def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from netral.accounts.models import User
 from netral.accounts.queries import scope_for
 from netral.cases import workflow
+from netral.cases.events import case_changed
 from netral.cases.models import Accused, Case, CaseEvent, State
 from netral.cases.services import next_case_number, perform, region_codes, start_deadline
 from netral.regions.queries import zone_of
@@ -70,6 +71,7 @@ def seed_cases() -> int:
         )
         case.due_date, case.deadline_rule = start_deadline(case, "bawaslu_follow_up", start)
         case.save()
+        case_changed(case)
         Accused.objects.create(case=case, civil_servant=servant, name=servant.name, nip=servant.nip)
         case.violation_types.add(ViolationType.objects.get(code=violation))
         CaseEvent.objects.create(

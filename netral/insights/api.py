@@ -112,8 +112,9 @@ def _export_out(job: Any) -> dict[str, Any]:
 def create_export(request: HttpRequest, payload: ExportIn) -> Any:
     """Start an export of a list the caller may see (``cases``, ``reports``, ``civil_servants``)
     as ``csv``, ``xlsx`` or ``pdf``; poll ``GET /api/v1/exports/{id}``."""
-    from netral.insights.exports import SOURCES, start
+    from netral.insights.exports import SOURCES
     from netral.insights.models import ExportJob
+    from netral.insights.services import start_export
 
     if payload.source not in SOURCES:
         raise InvalidInput("source", _("Unknown list."))
@@ -128,7 +129,7 @@ def create_export(request: HttpRequest, payload: ExportIn) -> Any:
         total = SOURCES[payload.source].rows(request_scope(request), payload.filters).count()
         if total >= XLSX_MAX_ROWS:
             raise InvalidInput("format", too_many_for_xlsx(total))
-    job = start(
+    job = start_export(
         user=request.user, source=payload.source, format=payload.format, params=payload.filters
     )
     job.refresh_from_db()

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods
 from netral.core import audit
 from netral.core.menu import gated
 from netral.core.scope import request_scope
-from netral.insights.exports import SOURCES, check_token, download_url, start
+from netral.insights.exports import SOURCES, check_token, download_url
 from netral.insights.models import ExportJob
+from netral.insights.services import start_export
 
 FILTERS = ("state", "election", "region", "overdue", "violation", "status", "agency")
 
@@ -31,7 +32,7 @@ def exports(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         params = {k: request.POST[k] for k in FILTERS if request.POST.get(k)}
         params["language"] = getattr(request, "LANGUAGE_CODE", "id")
-        job = start(user=request.user, source=source, format=fmt, params=params)
+        job = start_export(user=request.user, source=source, format=fmt, params=params)
         return redirect("exports:detail", pk=job.pk)
     rows = ExportJob.objects.filter(user_id=int(request.user.pk or 0))[:50]
     return render(request, "insights/exports.html", {"rows": rows})
@@ -57,7 +58,7 @@ def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("exports:detail", pk=job.pk)
     if job.source not in SOURCES or not request_scope(request).can(SOURCES[job.source].capability):
         raise PermissionDenied
-    again = start(user=request.user, source=job.source, format=job.format, params=job.params)
+    again = start_export(user=request.user, source=job.source, format=job.format, params=job.params)
     return redirect("exports:detail", pk=again.pk)
 
 

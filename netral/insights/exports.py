@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from netral.accounts.queries import scope_for
 from netral.cases.queries import CaseFilter, filtered, visible_cases
-from netral.core import audit
+from netral.core.routing import replica_reads
 from netral.core.scope import Scope
 from netral.core.sheets import XLSX_MAX_ROWS, SafeCsvWriter, xlsx_row
 from netral.insights.models import ExportJob
@@ -209,7 +209,11 @@ def run(job: ExportJob) -> None:
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
     with tempfile.TemporaryDirectory(prefix="netral-export-") as tmp:
         out = Path(tmp) / f"{job.source}.{job.format}"
-        with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        # The rows come from the replica when there is one; the progress is written to the primary.
+        with (
+            replica_reads(),
+            translation.override(job.params.get("language") or settings.LANGUAGE_CODE),
+        ):
             header = [str(h) for h in source.header]
             if job.format == ExportJob.Format.PDF:
                 write_pdf(job, source, scope, out)
@@ -240,22 +244,6 @@ def run(job: ExportJob) -> None:
     job.finished_at = timezone.now()
     job.expires_at = job.finished_at + timedelta(hours=settings.NETRAL_EXPORT_HOURS)
     job.save()
-
-
-def start(*, user: Any, source: str, format: str, params: dict[str, Any]) -> ExportJob:
-    from netral.insights.tasks import run_export
-
-    job = ExportJob.objects.create(user=user, source=source, format=format, params=params)
-    audit.record(
-        action="insights.export",
-        actor=user,
-        obj=job,
-        after={"list": source, "format": format, "filters": params},
-    )
-    from django.db import transaction
-
-    transaction.on_commit(lambda: run_export.enqueue(job_id=job.pk))
-    return job
 
 
 def download_token(job: ExportJob) -> str:

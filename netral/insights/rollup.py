@@ -1,17 +1,29 @@
 """Keeping ``CaseStat`` true: a partition (election, regency/city) is recounted from its cases
-(a few thousand at most) after any change to them, and everything nightly."""
+(a few thousand at most) after any change to them, and everything nightly.
+
+``cases`` announces each change (``CaseChanged``, on commit); insights answers by enqueueing a
+recount of the partitions it touched (``netral.insights.tasks.recount_partitions``). A recount
+counts and replaces its partition inside one transaction that holds the partition's lock, so
+two recounts of one partition run one after the other and the later one counts every change
+committed before it: the last writer never leaves an older snapshot behind. On PostgreSQL the
+lock is a transaction-scoped advisory lock (a partition's recounts take the whole rollup's lock
+shared, ``refresh_all`` takes it exclusively); on SQLite the transaction's write lock, taken at
+its start (``transaction_mode`` IMMEDIATE), serialises them all.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
+from netral.cases.events import CaseChanged
 from netral.cases.models import Case
 from netral.core import compiled
 from netral.insights.models import CaseStat, RollupDay
@@ -106,18 +118,41 @@ def _stat_rows(where: Callable[[str], Q], now: datetime) -> list[CaseStat]:
     ]
 
 
+# Advisory lock keys (PostgreSQL): one class for the rollup, the partition within it.
+_LOCK_CLASS = 0x4E52  # "NR"
+_WHOLE = -1
+
+
+def _partition_key(election_id: int | None, regency: str) -> int:
+    """A stable 32-bit key of a partition (collisions only make two recounts wait in turn)."""
+    digest = hashlib.blake2b(f"{election_id}:{regency}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _lock(key: int, *, shared: bool = False) -> None:
+    """Hold the rollup lock ``key`` until the current transaction ends (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [_LOCK_CLASS, key])
+
+
 def refresh(partitions: Iterable[Partition]) -> int:
-    """Recount the given partitions (a few thousand cases each at most)."""
+    """Recount the given partitions (a few thousand cases each at most), each one counted and
+    replaced in one transaction holding its lock."""
     written = 0
-    for election_id, regency in set(partitions):
+    for election_id, regency in sorted(set(partitions), key=lambda p: (p[0] or 0, p[1])):
         if not regency:
             continue
 
         def where(prefix: str, e: int | None = election_id, r: str = regency) -> Q:
             return _election(e, prefix) & Q(**{f"{prefix}regency_code": r})
 
-        rows = _stat_rows(where, timezone.now())
         with transaction.atomic():
+            _lock(_WHOLE, shared=True)
+            _lock(_partition_key(election_id, regency))
+            rows = _stat_rows(where, timezone.now())
             CaseStat.objects.filter(_election(election_id), regency_code=regency).delete()
             CaseStat.objects.bulk_create(rows, batch_size=1000)
         written += len(rows)
@@ -131,10 +166,11 @@ def _jakarta_day(now: datetime) -> date:
 def refresh_all() -> int:
     """Recount every partition at once, and mark the rollup as today's (Jakarta's day: WIB's
     midnight is the last of the three zones', so the day the overdue counts are exact for)."""
-    now = timezone.now()
-    today = _jakarta_day(now)
-    rows = _stat_rows(lambda prefix: ~Q(**{f"{prefix}regency_code": ""}), now)
     with transaction.atomic():
+        _lock(_WHOLE)
+        now = timezone.now()
+        today = _jakarta_day(now)
+        rows = _stat_rows(lambda prefix: ~Q(**{f"{prefix}regency_code": ""}), now)
         CaseStat.objects.all().delete()
         CaseStat.objects.bulk_create(rows, batch_size=2000)
         RollupDay.objects.update_or_create(pk=1, defaults={"day": today})
@@ -158,11 +194,6 @@ def recounted_today(now: datetime | None = None) -> bool:
     return bool(found) and found[0][0] == _jakarta_day(moment)
 
 
-def case_changed(sender: Any, instance: Case, **kwargs: Any) -> None:
-    """``post_save``/``post_delete`` of a case: recount its partition once the change commits
-    (and the one it left, when it was passed to an office of another regency/city)."""
-    partitions = [(instance.election_id, instance.regency_code)]
-    moved_from = getattr(instance, "moved_from_regency", None)
-    if moved_from is not None and moved_from != instance.regency_code:
-        partitions.append((instance.election_id, moved_from))
-    transaction.on_commit(lambda: refresh(partitions))
+def partitions_of(changed: CaseChanged) -> list[Partition]:
+    """The partitions a case change touches: where the case lies, and where it came from."""
+    return [(changed.election_id, regency) for regency in changed.regency_codes if regency]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.utils import timezone
 from django_tasks import task
 
+from netral.cases.events import CaseChanged
+from netral.insights.exports import run
 from netral.insights.models import ExportJob
+from netral.insights.rollup import partitions_of, recounted_today, refresh, refresh_all
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +19,6 @@ logger = logging.getLogger(__name__)
 @task()
 def run_export(job_id: int) -> None:
     from netral.core.leases import leased
-    from netral.insights.exports import run
 
     # Claim it: a second run of the same task (two workers, a retry) finds nothing to claim.
     claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
@@ -62,12 +65,25 @@ def refresh_rollup() -> int:
     partition of the dashboard rollup, the safety net for writes that bypass the ORM and the
     moment the overdue counts move to the new day."""
     from netral.cases.queries import zones_agree
-    from netral.insights.rollup import recounted_today, refresh_all
 
     # Between WIT's and WIB's midnight the overdue counts are live anyway: recount after.
     if recounted_today() or not zones_agree():
         return 0
     return refresh_all()
+
+
+@task()
+def recount_partitions(partitions: list[list[Any]]) -> int:
+    """Recount the rollup partitions ``[[election_id, regency_code], ...]`` a case change
+    touched (see ``on_case_changed``)."""
+    return refresh((election_id, str(regency)) for election_id, regency in partitions)
+
+
+def on_case_changed(changed: CaseChanged) -> None:
+    """Subscriber of ``CaseChanged``: the worker recounts the partitions the change touched."""
+    partitions = partitions_of(changed)
+    if partitions:
+        recount_partitions.enqueue(partitions=[[e, r] for e, r in partitions])
 
 
 @task()

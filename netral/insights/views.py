@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date
 
 from netral.cases.models import Holder, State
 from netral.core.menu import gated
+from netral.core.routing import may_read_replica
 from netral.core.scope import require
 from netral.insights.queries import SummaryFilter, summary
 from netral.insights.work import work_for
@@ -40,6 +41,7 @@ def summary_filter(get: Any) -> SummaryFilter:
 
 @login_required
 @gated("cases.view")
+@may_read_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The role's dashboard: every figure links to the list behind it."""
     scope = require(request, "cases.view")
@@ -118,6 +120,7 @@ def _month_range(month: str) -> dict[str, str]:
     return {"from": f"{month}-01", "to": (end - timedelta(days=1)).isoformat()}
 
 
+@may_read_replica
 def transparency(request: HttpRequest) -> HttpResponse:
     """Public: suppressed aggregates per election, by area and violation type; no names."""
     from netral.insights.public import statistics
@@ -138,6 +141,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/transparency.html", context)
 
 
+@may_read_replica
 def transparency_csv(request: HttpRequest) -> HttpResponse:
     """The same suppressed tables as CSV."""
     from netral.core.sheets import SafeCsvWriter

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import MappingProxyType
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +19,7 @@ from django.utils import timezone
 from netral.accounts.queries import is_custodian_of
 from netral.core import audit, events, reference
 from netral.intake import crypto
+from netral.intake.events import ReportSubmitted
 from netral.intake.links import normalise_link
 from netral.intake.models import (
     Evidence,
@@ -25,7 +29,9 @@ from netral.intake.models import (
     ReportLink,
     ReportMessage,
 )
+from netral.intake.nik import unknown_nik_region
 from netral.regions.queries import zone_of
+from netral.registry.matching import recognise_agency
 from netral.registry.models import Agency, CivilServant, Office
 from netral.rules.calendar import OutOfRange
 from netral.rules.models import Election
@@ -57,12 +63,12 @@ def stream_for(report: Report) -> str:
     return f"office:{report.office_id}" if report.office_id else "intake"
 
 
-def _bawaslu_offices() -> tuple[dict[str, Office], Office | None]:
+def _bawaslu_offices() -> tuple[Mapping[str, Office], Office | None]:
     """Bawaslu offices by region code, and the national one (reference data, memoised)."""
 
-    def load() -> tuple[dict[str, Office], Office | None]:
+    def load() -> tuple[Mapping[str, Office], Office | None]:
         offices = list(Office.objects.filter(kind=Office.Kind.BAWASLU).order_by("pk"))
-        by_region = {o.region_id: o for o in offices if o.region_id}
+        by_region = MappingProxyType({o.region_id: o for o in offices if o.region_id})
         national = next((o for o in offices if o.level == Office.Level.NATIONAL), None)
         return by_region, national
 
@@ -236,7 +242,7 @@ def _create_report(
         },
         stream=stream_for(report),
     )
-    events.publish("intake.report.submitted", report_id=report.pk)
+    events.publish(ReportSubmitted(report_id=report.pk))
     return report
 
 
@@ -327,8 +333,6 @@ def identity_warnings(report: Report) -> list[str]:
     region code itself (six of the NIK's digits, the reporter's district) is left out."""
     from django.utils.translation import gettext as _
 
-    from netral.intake.forms import unknown_nik_region
-
     if not report.reporter_identity or not unknown_nik_region(_identity(report).get("nik", "")):
         return []
     return [
@@ -383,19 +387,17 @@ _AGENCY_LOOKUPS = 10_000
 def agency_for_text(text: str) -> Agency | None:
     """The registry agency recognised in what the reporter typed (``registry.matching``:
     case, punctuation, abbreviations, a unit's name and word order do not matter). Answers
-    are memoised with the reference data: the same names come back often."""
-    from netral.registry.matching import recognise_agency
-
+    are kept per generation of the reference data: the same names come back often."""
     key = " ".join(text.split())
     if not key:
         return None
-    found: dict[str, Agency | None] = reference.memo("intake.agency_for_text", dict)
-    folded = key.casefold()
-    if folded not in found:
-        if len(found) >= _AGENCY_LOOKUPS:
-            found.clear()
-        found[folded] = recognise_agency(key)
-    return found[folded]
+    return _recognised(reference.generation(), key.casefold())
+
+
+@functools.lru_cache(maxsize=_AGENCY_LOOKUPS)
+def _recognised(generation: tuple[int, int], folded: str) -> Agency | None:
+    # ``generation`` is part of the key only: a change to the reference data starts afresh.
+    return recognise_agency(folded)
 
 
 def set_status(

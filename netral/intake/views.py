@@ -23,6 +23,7 @@ from netral.core.inputs import is_id
 from netral.core.menu import gated
 from netral.core.pow import new_challenge
 from netral.core.ratelimit import rate_limited, report_limit
+from netral.core.routing import may_read_replica
 from netral.core.scope import request_scope, require
 from netral.intake.evidence import MAX_FILES, EvidenceRejected, has_working_copy, store_upload
 from netral.intake.forms import FindingForm, ReceiptForm, ReplyForm, ReportForm
@@ -265,6 +266,7 @@ def receipt_status(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @gated("intake.view")
+@may_read_replica
 def report_list(request: HttpRequest) -> HttpResponse:
     """Reports in the jurisdiction, newest first, 50 a page by keyset; ``?status=`` and
     ``?election=`` filter (the dashboards link here with them)."""

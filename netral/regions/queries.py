@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from netral.core import reference
 from netral.regions.models import Region
 
 
-def provinces() -> list[tuple[str, str]]:
+def provinces() -> tuple[tuple[str, str], ...]:
     """(code, name) of every province by name (reference data: memoised per process)."""
     return reference.memo(
         "regions.provinces",
-        lambda: list(
+        lambda: tuple(
             Region.objects.filter(level=Region.Level.PROVINCE)
             .order_by("name")
             .values_list("code", "name")
@@ -24,11 +26,11 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 _ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
-def _province_zones() -> dict[str, str]:
+def _province_zones() -> Mapping[str, str]:
     return reference.memo(
         "regions.province_zones",
-        lambda: dict(
-            Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "timezone")
+        lambda: MappingProxyType(
+            dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "timezone"))
         ),
     )
 
@@ -48,17 +50,20 @@ def zone_abbreviation(zone: ZoneInfo) -> str:
     return _ZONE_ABBREVIATIONS.get(zone.key, zone.key)
 
 
-def regencies_by_province() -> list[tuple[str, list[tuple[str, str]]]]:
+def regencies_by_province() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     """Regencies and cities grouped under their province, both by name (for a grouped choice;
     reference data: memoised per process)."""
 
-    def load() -> list[tuple[str, list[tuple[str, str]]]]:
+    def load() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
         names = dict(provinces())
         groups: dict[str, list[tuple[str, str]]] = {}
         rows = Region.objects.filter(level=Region.Level.REGENCY_CITY).order_by("name")
         for code, name in rows.values_list("code", "name"):
             groups.setdefault(code[:2], []).append((code, name))
-        return [(names.get(p, p), groups[p]) for p in sorted(groups, key=lambda p: names.get(p, p))]
+        return tuple(
+            (names.get(p, p), tuple(groups[p]))
+            for p in sorted(groups, key=lambda p: names.get(p, p))
+        )
 
     return reference.memo("regions.regencies_by_province", load)
 

@@ -7,4 +7,9 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registry"
 
     def ready(self) -> None:
+        from netral.core import reference
         from netral.registry import signals  # noqa: F401  (connects the receivers)
+        from netral.registry.models import Agency, Office
+
+        # Agencies' words and the Bawaslu offices are memoised (matching, intake's routing).
+        reference.track(Agency, Office)

@@ -1,4 +1,5 @@
-"""Keeping ``AgencyHeadcount`` true: one grouped count, then an upsert; listeners are told."""
+"""Keeping ``AgencyHeadcount`` true: one grouped count, then an upsert; ``HeadcountsChanged``
+tells the apps that subscribe (on commit)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,11 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count, Q
-from django.dispatch import Signal
 from django.utils import timezone
 
+from netral.core import events
+from netral.registry.events import HeadcountsChanged
 from netral.registry.models import Agency, AgencyHeadcount, CivilServant
-
-# Sent with ``agency_ids`` (a set) after their counts were refreshed.
-headcounts_changed = Signal()
 
 
 def refresh_headcounts(agency_ids: Iterable[int] | None = None) -> int:
@@ -47,8 +46,5 @@ def refresh_headcounts(agency_ids: Iterable[int] | None = None) -> int:
             update_fields=["active", "heads", "refreshed_at"],
             batch_size=1000,
         )
-    changed = {r.agency_id for r in rows}
-    transaction.on_commit(
-        lambda: headcounts_changed.send(sender=AgencyHeadcount, agency_ids=changed)
-    )
+    events.publish(HeadcountsChanged(agency_ids=frozenset(r.agency_id for r in rows)))
     return len(rows)

@@ -47,12 +47,12 @@ def _contiguous(needle: list[str], haystack: list[str]) -> bool:
     return any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
 
 
-def _agency_words() -> list[tuple[int, tuple[str, ...]]]:
+def _agency_words() -> tuple[tuple[int, tuple[str, ...]], ...]:
     """Every agency's significant words (reference data, memoised per process)."""
 
-    def load() -> list[tuple[int, tuple[str, ...]]]:
+    def load() -> tuple[tuple[int, tuple[str, ...]], ...]:
         rows = Agency.objects.order_by("pk").values_list("pk", "name")
-        return [(pk, tuple(words(name))) for pk, name in rows if words(name)]
+        return tuple((pk, tuple(words(name))) for pk, name in rows if words(name))
 
     return reference.memo("registry.agency_words", load)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from netral.core.api import InvalidInput, decode_cursor, encode_cursor
 from netral.core.menu import gated
+from netral.core.routing import may_read_replica
 from netral.core.scope import request_scope, require
 from netral.registry.forms import ImportForm
 from netral.registry.models import ImportJob
@@ -27,6 +28,7 @@ PAGE_SIZE = 50
 
 @login_required
 @gated("registry.view")
+@may_read_replica
 def civil_servant_list(request: HttpRequest) -> HttpResponse:
     require(request, "registry.view")
     query = request.GET.get("q", "").strip()[:100]
@@ -73,6 +75,7 @@ def civil_servant_detail(request: HttpRequest, nip: str) -> HttpResponse:
 
 @login_required
 @gated("registry.view")
+@may_read_replica
 def agency_list(request: HttpRequest) -> HttpResponse:
     require(request, "registry.view")
     agencies = visible_agencies(request_scope(request)).select_related("region")[:500]

@@ -7,4 +7,9 @@ class RulesConfig(AppConfig):
     verbose_name = "Rules (the law as data)"
 
     def ready(self) -> None:
+        from netral.core import reference
         from netral.rules import signals  # noqa: F401  (connects the receivers)
+        from netral.rules.models import DeadlineRule, Election, ViolationType
+
+        # The catalogue's violation types, the elections and the deadline rules are memoised.
+        reference.track(DeadlineRule, Election, ViolationType)

@@ -84,10 +84,10 @@ def reviewing_agency_for(
     )
 
 
-def violation_types() -> list[ViolationType]:
+def violation_types() -> tuple[ViolationType, ...]:
     """Every violation type in catalogue order (reference data: memoised per process)."""
     return reference.memo(
-        "rules.violation_types", lambda: list(ViolationType.objects.order_by("position"))
+        "rules.violation_types", lambda: tuple(ViolationType.objects.order_by("position"))
     )
 
 
@@ -95,9 +95,9 @@ def violation_type_by_code(code: str) -> ViolationType | None:
     return next((v for v in violation_types() if v.code == code), None)
 
 
-def elections() -> list[Election]:
+def elections() -> tuple[Election, ...]:
     """Every election, the latest first (reference data: memoised per process)."""
-    return reference.memo("rules.elections", lambda: list(Election.objects.all()))
+    return reference.memo("rules.elections", lambda: tuple(Election.objects.all()))
 
 
 def election_by_slug(slug: str) -> Election | None:
@@ -107,7 +107,7 @@ def election_by_slug(slug: str) -> Election | None:
 def deadline_rule(step: str, election_kind: str, on: date) -> DeadlineRule | None:
     """The rule in force for a step: one for the election's kind beats one for any election;
     among several in force, the one valid from the latest date."""
-    rules = reference.memo("rules.deadline_rules", lambda: list(DeadlineRule.objects.all()))
+    rules = reference.memo("rules.deadline_rules", lambda: tuple(DeadlineRule.objects.all()))
     candidates = sorted(
         (
             r

@@ -8,6 +8,7 @@ class ScreeningConfig(AppConfig):
 
     def ready(self) -> None:
         from netral.core import events
+        from netral.intake.events import ReportSubmitted
         from netral.screening.evidence import on_report_submitted
 
-        events.subscribe("intake.report.submitted", on_report_submitted)
+        events.subscribe(ReportSubmitted, on_report_submitted)

@@ -12,14 +12,15 @@ import logging
 from django.db import IntegrityError, transaction
 from django_tasks import task
 
+from netral.intake.events import ReportSubmitted
 from netral.screening.ocr import ACCEPTED, ScreenshotRejected, read_text
 
 logger = logging.getLogger(__name__)
 MAX_IMAGES = 5
 
 
-def on_report_submitted(report_id: int) -> None:
-    screen_report_evidence.enqueue(report_id)
+def on_report_submitted(submitted: ReportSubmitted) -> None:
+    screen_report_evidence.enqueue(submitted.report_id)
 
 
 @task()

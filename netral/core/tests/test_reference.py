@@ -69,3 +69,46 @@ def test_a_memo_loaded_in_a_rolled_back_change_is_never_taken_for_current(settin
     # Another process commits a change; this one keeps its memo.
     reference.bump_revision(reference.REVISION)
     assert violation_type_by_code("phantom") is None
+
+
+def test_the_memo_hands_out_immutable_values_only():
+    with pytest.raises(TypeError, match="not a list, dict or set"):
+        reference.memo("test.mutable", lambda: [1, 2])
+    with pytest.raises(TypeError):
+        reference.memo("test.nested", lambda: ({"a": 1}, None))
+    assert reference.memo("test.frozen", lambda: (("a", 1), frozenset({2}))) == (
+        ("a", 1),
+        frozenset({2}),
+    )
+    # What the apps memoise can be read by every thread but changed by none.
+    from netral.regions.queries import provinces, zone_of
+
+    zone_of("64")
+    with pytest.raises(TypeError):
+        provinces()[0] = ("00", "Nowhere")
+
+
+def test_each_app_declares_the_reference_models_it_memoises():
+    labels = {model._meta.label for model in reference.models()}
+    assert labels == {
+        "regions.Region",
+        "registry.Agency",
+        "registry.Office",
+        "rules.DeadlineRule",
+        "rules.Election",
+        "rules.ViolationType",
+    }
+
+
+def test_agency_lookups_follow_a_change_of_the_reference_data():
+    from netral.intake.services import agency_for_text
+    from netral.registry.models import Agency
+
+    agency = Agency.objects.filter(name__icontains="Kutai Kartanegara").order_by("pk").first()
+    assert agency is not None
+    assert agency_for_text(f"  {agency.name.upper()} ") == agency
+    before = reference.generation()
+    Agency.objects.filter(pk=agency.pk).update(name="Dinas Yang Lain Sama Sekali")
+    reference.changed()  # what a bulk path calls after writing without signals
+    assert reference.generation() != before
+    assert agency_for_text(agency.name) != agency

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from netral.core.models import AuditEntry
 from netral.core.tests.processes import finish, hanging_worker, manage, wait_for
-from netral.insights.exports import start
 from netral.insights.models import ExportJob
+from netral.insights.services import start_export as start
 from netral.insights.tasks import sweep_stale_exports
 
 
