@@ -17,8 +17,9 @@ Issue 23 item 7. A benchmark, not a test: nothing here is asserted, the figures 
    gunicorn nodes, two task workers, two schedulers, nginx with TLS), with the rate limits of
    the public endpoints raised (see below), and ``down DIR`` at the end; with ``--local``
    (or without the script) it starts two gunicorn nodes and one task worker of its own on the
-   machine's PostgreSQL (database ``netral_natl``; no replica, so no lag to show) and spreads
-   the requests over both nodes itself.
+   machine's PostgreSQL (database ``netral_natl``; no replica, so no lag to show; the server's
+   CPU then counts every other database on it too) and spreads the requests over both nodes
+   itself.
 2. **Dataset** (not timed in the results; its load times are printed), into the primary by the
    bulk paths the other benchmarks use (``netral.insights.seeding``: ``COPY`` on PostgreSQL):
    migrations, regions and rules, the demo world, N civil servants over one government per
