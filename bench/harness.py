@@ -239,3 +239,36 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     )
     for row in lines[1:]:
         print(fmt(row))
+
+
+def server_env(
+    database_url: str, var_dir: Path, tag: str = "bench", **overrides: str
+) -> dict[str, str]:
+    """Production settings (README "Configuration") with fresh keys, for a server a benchmark
+    starts: the caller's environment without its NETRAL_/DJANGO_ settings, report rate limits
+    high enough never to be reached (still counted, as in production), ``overrides`` last."""
+    import base64
+    import secrets
+
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NETRAL_", "DJANGO_")) and k != "DATABASE_URL"
+    }
+    return {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "netral.settings",
+        "DATABASE_URL": database_url,
+        "NETRAL_VAR_DIR": str(var_dir),
+        "NETRAL_DEBUG": "0",
+        "NETRAL_TESTING": "0",
+        "NETRAL_HTTPS": "0",
+        "NETRAL_SECRET_KEY": secrets.token_urlsafe(48),
+        "NETRAL_IDENTITY_KEYS": f"{tag}:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "NETRAL_AUDIT_SIGNING_KEY": f"{tag}:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "NETRAL_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "NETRAL_LOG_LEVEL": "WARNING",
+        "NETRAL_RATE_REPORTS": "100000000/h",
+        "NETRAL_RATE_REPORTS_NO_POW": "100000000/h",  # the API is driven without a PoW
+        **overrides,
+    }

@@ -55,7 +55,6 @@ import io
 import json
 import os
 import pstats
-import secrets
 import signal
 import socket
 import subprocess
@@ -354,32 +353,6 @@ def run_child(kind: str, profile: bool) -> int:
 
 
 # --- Parent: databases, gunicorn, load generator ----------------------------------------------
-
-
-def server_env(database_url: str, var_dir: Path, cache_url: str = "") -> dict[str, str]:
-    """Production-like settings (README "Configuration"), with fresh keys for this run."""
-    inherited = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("NETRAL_", "DJANGO_")) and k != "DATABASE_URL"
-    }
-    return {
-        **inherited,
-        "DJANGO_SETTINGS_MODULE": "netral.settings",
-        "DATABASE_URL": database_url,
-        "NETRAL_VAR_DIR": str(var_dir),
-        "NETRAL_DEBUG": "0",
-        "NETRAL_TESTING": "0",
-        "NETRAL_HTTPS": "0",
-        "NETRAL_SECRET_KEY": secrets.token_urlsafe(48),
-        "NETRAL_IDENTITY_KEYS": "bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "NETRAL_AUDIT_SIGNING_KEY": "bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "NETRAL_ALLOWED_HOSTS": "127.0.0.1",
-        "NETRAL_RATE_REPORTS": "100000000/h",  # counted as in production, never reached
-        "NETRAL_RATE_REPORTS_NO_POW": "100000000/h",  # the API is driven without a PoW
-        "NETRAL_LOG_LEVEL": "WARNING",
-        **({"NETRAL_CACHE_URL": cache_url} if cache_url else {}),
-    }
 
 
 def _run_child(kind: str, env: dict[str, str], profile: bool = False) -> dict[str, Any]:
@@ -743,7 +716,9 @@ def bench_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
                 created_pg = True
             var_dir = Path(tmp) / "var"
             (var_dir / "static").mkdir(parents=True)  # whitenoise's root; nothing collected
-            env = server_env(url, var_dir, args.cache_url)
+            env = harness.server_env(
+                url, var_dir, **({"NETRAL_CACHE_URL": args.cache_url} if args.cache_url else {})
+            )
             log(f"{database}: preparing a fresh database (migrate, cache table, rules, seed)")
             prepared = _run_child("prepare", env)
             result["server"] = prepared["server"]

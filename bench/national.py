@@ -66,7 +66,6 @@ average is printed with the figures.
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
 import hmac
 import http.client
@@ -288,30 +287,6 @@ def _free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
-    """Production settings (README "Configuration") with fresh keys, for ``--local``."""
-    inherited = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("NETRAL_", "DJANGO_")) and k != "DATABASE_URL"
-    }
-    return {
-        **inherited,
-        "DJANGO_SETTINGS_MODULE": "netral.settings",
-        "DATABASE_URL": database_url,
-        "NETRAL_VAR_DIR": str(var_dir),
-        "NETRAL_DEBUG": "0",
-        "NETRAL_TESTING": "0",
-        "NETRAL_HTTPS": "0",
-        "NETRAL_SECRET_KEY": secrets.token_urlsafe(48),
-        "NETRAL_IDENTITY_KEYS": "natl:" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "NETRAL_AUDIT_SIGNING_KEY": "natl:" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "NETRAL_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "NETRAL_LOG_LEVEL": "WARNING",
-        **RAISED_LIMITS,
-    }
-
-
 RAISED_LIMITS = {
     "NETRAL_RATE_REPORTS": "100000000/h",
     "NETRAL_RATE_REPORTS_NO_POW": "100000000/h",
@@ -426,7 +401,7 @@ class Topology:
         return cls(
             base_urls=[f"http://127.0.0.1:{port}" for port in LOCAL_PORTS],
             database_url=database_url,
-            env=server_env(database_url, var_dir),
+            env=harness.server_env(database_url, var_dir, "natl", **RAISED_LIMITS),
             kind="local (2 gunicorn nodes, 1 task worker, machine PostgreSQL, no replica)",
             directory=var_dir,
         )
