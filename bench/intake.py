@@ -65,6 +65,7 @@ import time
 import types
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -476,15 +477,22 @@ class Batch:
             self.worker_cpu += other.worker_cpu
 
 
-def load(port: int, path: str, body: bytes, requests: int, concurrency: int, cap: float) -> Batch:
-    """POST ``requests`` times from ``concurrency`` threads; stop early after ``cap`` seconds.
+def _post_all(
+    port: int,
+    path: str,
+    next_request: Callable[[], tuple[bytes, dict[str, str]] | None],
+    succeeded: Callable[[int, bytes], bool],
+    concurrency: int,
+    cap: float,
+) -> Batch:
+    """POST what ``next_request()`` hands out (until it answers None) from ``concurrency``
+    threads; stop early after ``cap`` seconds. A request counts when ``succeeded(status, body)``.
 
     Each thread keeps one HTTPConnection (gunicorn's sync workers close it after each response,
     so it reconnects, like a browser behind no proxy would). Latency covers connect, request
     and reading the whole response.
     """
     lock = threading.Lock()
-    remaining = [requests]
     results = Batch()
     start = time.perf_counter()
     deadline = start + cap
@@ -496,24 +504,21 @@ def load(port: int, path: str, body: bytes, requests: int, concurrency: int, cap
         try:
             while time.perf_counter() < deadline:
                 with lock:
-                    if remaining[0] <= 0:
-                        break
-                    remaining[0] -= 1
-                headers = {
-                    "Content-Type": "application/json",
-                    "Idempotency-Key": uuid.uuid4().hex,
-                }
+                    request = next_request()
+                if request is None:
+                    break
+                body, headers = request
                 sent = time.perf_counter()
                 try:
                     conn.request("POST", path, body, headers)
                     response = conn.getresponse()
-                    response.read()
-                    status = str(response.status)
+                    answer = response.read()
+                    ok, status = succeeded(response.status, answer), str(response.status)
                 except (OSError, http.client.HTTPException) as exc:
                     conn.close()
-                    status = type(exc).__name__
+                    ok, status = False, type(exc).__name__
                 took = time.perf_counter() - sent
-                if status == "201":
+                if ok:
                     latencies.append(took)
                 else:
                     failures[status] += 1
@@ -530,6 +535,19 @@ def load(port: int, path: str, body: bytes, requests: int, concurrency: int, cap
         thread.join()
     results.elapsed = time.perf_counter() - start
     return results
+
+
+def load(port: int, path: str, body: bytes, requests: int, concurrency: int, cap: float) -> Batch:
+    """POST the JSON ``body`` ``requests`` times, each with its own idempotency key (201 counts)."""
+    remaining = [requests]
+
+    def next_request() -> tuple[bytes, dict[str, str]] | None:
+        if remaining[0] <= 0:
+            return None
+        remaining[0] -= 1
+        return body, {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
+
+    return _post_all(port, path, next_request, lambda status, _: status == 201, concurrency, cap)
 
 
 FORM_PATH = "/lapor/"
@@ -642,51 +660,17 @@ def prepare_forms(port: int, count: int) -> list[tuple[bytes, dict[str, str]]]:
 def load_forms(
     port: int, prepared: list[tuple[bytes, dict[str, str]]], concurrency: int, cap: float
 ) -> Batch:
-    """POST the prepared forms from ``concurrency`` threads (a receipt page, 200, counts)."""
-    lock = threading.Lock()
+    """POST the prepared forms from ``concurrency`` threads (a receipt page, 200, counts; a 200
+    without a receipt, the form again with an error, is a failure "200")."""
     queue = list(prepared)
-    results = Batch()
-    start = time.perf_counter()
-    deadline = start + cap
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        latencies: list[float] = []
-        failures: Counter[str] = Counter()
-        try:
-            while time.perf_counter() < deadline:
-                with lock:
-                    if not queue:
-                        break
-                    body, headers = queue.pop()
-                sent = time.perf_counter()
-                try:
-                    conn.request("POST", FORM_PATH, body, headers)
-                    response = conn.getresponse()
-                    page = response.read()
-                    ok = response.status == 200 and b"receipt" in page.lower()
-                    status = "200" if ok else str(response.status)
-                except (OSError, http.client.HTTPException) as exc:
-                    conn.close()
-                    status = type(exc).__name__
-                took = time.perf_counter() - sent
-                if status == "200":
-                    latencies.append(took)
-                else:
-                    failures[status] += 1
-        finally:
-            conn.close()
-            with lock:
-                results.latencies.extend(latencies)
-                results.failures.update(failures)
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    results.elapsed = time.perf_counter() - start
-    return results
+    return _post_all(
+        port,
+        FORM_PATH,
+        lambda: queue.pop() if queue else None,
+        lambda status, page: status == 200 and b"receipt" in page.lower(),
+        concurrency,
+        cap,
+    )
 
 
 def summary(batch: Batch) -> dict[str, Any]:
