@@ -66,8 +66,6 @@ average is printed with the figures.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -78,7 +76,6 @@ import shlex
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -401,7 +398,7 @@ class Topology:
         return cls(
             base_urls=[f"http://127.0.0.1:{port}" for port in LOCAL_PORTS],
             database_url=database_url,
-            env=harness.server_env(database_url, var_dir, "natl", **RAISED_LIMITS),
+            env=harness.server_env(database_url, var_dir, "natl"),
             kind="local (2 gunicorn nodes, 1 task worker, machine PostgreSQL, no replica)",
             directory=var_dir,
         )
@@ -607,13 +604,11 @@ class Client:
             self.conn = None
 
 
-def totp(hex_key: str, at: float | None = None, step: int = 30, digits: int = 6) -> str:
-    """RFC 6238 (SHA-1), as django-otp's TOTP devices compute it."""
-    counter = int((time.time() if at is None else at) // step)
-    mac = hmac.new(bytes.fromhex(hex_key), struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    code = (struct.unpack(">I", mac[offset : offset + 4])[0] & 0x7FFFFFFF) % (10**digits)
-    return f"{code:0{digits}d}"
+def totp(hex_key: str) -> str:
+    """The current code of a TOTP device's key (django-otp's own RFC 6238, as the login checks)."""
+    from django_otp.oath import totp as oath_totp
+
+    return f"{oath_totp(bytes.fromhex(hex_key)):06d}"
 
 
 class SecondFactorRefused(RuntimeError):
