@@ -176,9 +176,7 @@ def custodians(request: HttpRequest) -> HttpResponse:
             return redirect(request.get_full_path())
         except AppointmentRefused as exc:
             error = str(exc)
-    offices = scope.filter(
-        Office.objects.filter(kind=Office.Kind.BAWASLU), region_field="region_id"
-    ).order_by("code")
+    offices = scope.filter(Office.objects.filter(kind=Office.Kind.BAWASLU)).order_by("code")
     query = str(request.GET.get("q", "")).strip()[:60]
     if query:
         offices = offices.filter(Q(code__icontains=query) | Q(name__icontains=query))

@@ -117,25 +117,12 @@ class Scope:
         return condition
 
     def filter(
-        self,
-        queryset: QuerySet[M],
-        jurisdiction: Jurisdiction | None = None,
-        *,
-        region_field: str | None = None,
-        agency_field: str | None = None,
+        self, queryset: QuerySet[M], jurisdiction: Jurisdiction | None = None
     ) -> QuerySet[M]:
         """Restrict ``queryset`` to this scope: the one way to filter any model by jurisdiction.
 
-        By the model's declared ``jurisdiction`` unless one is given, or by the lookups
-        ``region_field`` (a region code) and ``agency_field`` (an agency id).
+        By the model's declared ``jurisdiction`` unless one is given.
         """
-        if region_field is not None or agency_field is not None:
-            jurisdiction = Jurisdiction(
-                region=region_field.removesuffix("__code").removesuffix("_id")
-                if region_field
-                else None,
-                agency=agency_field.removesuffix("_id") if agency_field else None,
-            )
         condition = self.condition(jurisdiction or jurisdiction_of(queryset.model))
         return queryset if condition is None else queryset.filter(condition)
 

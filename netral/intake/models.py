@@ -6,12 +6,19 @@ HMAC-SHA256. Evidence originals are sealed with their SHA-256; the working copy 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from netral.core.scope import Jurisdiction
+
 
 class Report(models.Model):
+    # Seen by the scopes that cover its region (netral.core.scope).
+    jurisdiction: ClassVar[Jurisdiction] = Jurisdiction(region="region")
+
     class Kind(models.TextChoices):
         REPORT = "report", _("Public report (laporan)")
         FINDING = "finding", _("Bawaslu's own finding (temuan)")

@@ -14,14 +14,14 @@ from netral.regions.queries import zone_abbreviation, zone_of
 
 def visible_reports(scope: Scope) -> QuerySet[Report]:
     """Reports of the Bawaslu offices in the user's jurisdiction (and those below)."""
-    return scope.filter(Report.objects.all(), region_field="region__code")
+    return scope.filter(Report.objects.all())
 
 
 def reports_for_review(scope: Scope) -> QuerySet[Report]:
     """Reports whose case was forwarded to the reviewing agency, within the scope: its
     analysts (``intake.review``) read the file they must judge, and nothing before that."""
     forwarded = ReportEvent.objects.filter(report=OuterRef("pk"), status=Progress.FORWARDED)
-    return scope.filter(Report.objects.filter(Exists(forwarded)), region_field="region__code")
+    return scope.filter(Report.objects.filter(Exists(forwarded)))
 
 
 def readable_reports(scope: Scope) -> QuerySet[Report]:

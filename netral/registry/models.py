@@ -219,6 +219,9 @@ class PPKAppointment(models.Model):
 class Office(models.Model):
     """An office acting in the process: Bawaslu, the reviewing agency, a personnel office."""
 
+    # Seen by the scopes that cover its region (netral.core.scope).
+    jurisdiction: ClassVar[Jurisdiction] = Jurisdiction(region="region")
+
     class Kind(models.TextChoices):
         BAWASLU = "bawaslu", _("Election supervisory body (Bawaslu)")
         REVIEWING = "reviewing", _("Reviewing agency (KASN/BKN)")

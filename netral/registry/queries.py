@@ -13,13 +13,11 @@ from netral.registry.nip import digits_of
 
 
 def visible_civil_servants(scope: Scope) -> QuerySet[CivilServant]:
-    return scope.filter(
-        CivilServant.objects.all(), region_field="agency__region__code", agency_field="agency_id"
-    )
+    return scope.filter(CivilServant.objects.all())
 
 
 def visible_agencies(scope: Scope) -> QuerySet[Agency]:
-    return scope.filter(Agency.objects.all(), region_field="region__code", agency_field="id")
+    return scope.filter(Agency.objects.all())
 
 
 def search_civil_servants(scope: Scope, query: str) -> tuple[QuerySet[CivilServant], str]:

@@ -5,9 +5,13 @@ decided automatically: a score only orders the review queue.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from netral.core.scope import Jurisdiction
 
 
 class Profile(models.Model):
@@ -39,6 +43,9 @@ class Profile(models.Model):
 
 class ImportJob(models.Model):
     """A CSV export of a monitoring tool, imported by the worker with progress."""
+
+    # Seen by the scopes that cover its region (netral.core.scope).
+    jurisdiction: ClassVar[Jurisdiction] = Jurisdiction(region="region")
 
     class Status(models.TextChoices):
         MAPPING = "mapping", _("Waiting for the column mapping")
@@ -95,6 +102,9 @@ class Verdict(models.TextChoices):
 
 class Post(models.Model):
     """A post to screen, with its current score and the cues that explain it."""
+
+    # Seen by the scopes that cover its region (netral.core.scope).
+    jurisdiction: ClassVar[Jurisdiction] = Jurisdiction(region="region")
 
     class Source(models.TextChoices):
         PASTED = "pasted", _("Pasted text")

@@ -12,13 +12,13 @@ def visible_posts(scope: Scope) -> QuerySet[Post]:
     """Posts of the regions in scope (those of no region: national officers only)."""
     if not scope.can("screening.view"):
         return Post.objects.none()
-    return scope.filter(Post.objects.all(), region_field="region__code")
+    return scope.filter(Post.objects.all())
 
 
 def visible_imports(scope: Scope) -> QuerySet[ImportJob]:
     if not scope.can("screening.view"):
         return ImportJob.objects.none()
-    return scope.filter(ImportJob.objects.all(), region_field="region__code")
+    return scope.filter(ImportJob.objects.all())
 
 
 def default_region(scope: Scope) -> str | None:
