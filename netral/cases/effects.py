@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from netral.cases.choices import ADMINISTRATIVE_APPEAL, APPEAL_FILING, OBJECTION, TRACKS
 from netral.cases.models import Case
 from netral.core.inputs import is_id
-from netral.regions.queries import zone_of
+from netral.regions.queries import region_codes, zone_of
 from netral.registry.nip import digits_of
 from netral.registry.queries import ppk_on
 from netral.rules.classify import RaceNeeded, classify
@@ -196,9 +196,7 @@ def transfer(case: Case, office: Any) -> None:
     # Its deadlines now end in the new office's day (WIB, WITA or WIT).
     case.zone = zone_of(office.region_id).key
     case.region_id = office.region_id
-    parts = (office.region_id or "").split(".")
-    case.province_code = parts[0] if parts[0] else ""
-    case.regency_code = ".".join(parts[:2]) if len(parts) > 1 else ""
+    case.province_code, case.regency_code = region_codes(office.region_id)
     follow_case_office(
         report_ids=list(case.sources.values_list("report_id", flat=True)), office=office
     )

@@ -24,11 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from netral.cases import workflow
 from netral.cases.events import case_changed
 from netral.cases.models import Accused, Case, CaseEvent, State
-from netral.cases.services.registration import region_codes
 from netral.cases.services.transitions import start_deadline
 from netral.core import audit
 from netral.core.tabular import ImportFileError, RowIssue, map_header, read_rows
-from netral.regions.queries import zone_of
+from netral.regions.queries import region_codes, zone_of
 from netral.registry.models import Agency, CivilServant, Office
 from netral.registry.queries import ppk_on
 from netral.rules.models import Election, Sanction, ViolationType

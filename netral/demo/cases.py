@@ -17,8 +17,8 @@ from netral.accounts.queries import scope_for
 from netral.cases import workflow
 from netral.cases.events import case_changed
 from netral.cases.models import Accused, Case, CaseEvent, State
-from netral.cases.services import next_case_number, perform, region_codes, start_deadline
-from netral.regions.queries import zone_of
+from netral.cases.services import next_case_number, perform, start_deadline
+from netral.regions.queries import region_codes, zone_of
 from netral.registry.models import CivilServant, Office
 from netral.rules.models import Election, Provision, ViolationType
 

@@ -35,6 +35,14 @@ def _province_zones() -> Mapping[str, str]:
     )
 
 
+def region_codes(region_id: str | None) -> tuple[str, str]:
+    """The province and regency/city codes of a region code (``64.02.05`` -> 64, 64.02)."""
+    if not region_id:
+        return "", ""
+    parts = region_id.split(".")
+    return parts[0], ".".join(parts[:2]) if len(parts) > 1 else ""
+
+
 def zone_of(region_code: str | None) -> ZoneInfo:
     """The working time zone of a region (its province's: WIB, WITA or WIT).
 

@@ -17,7 +17,6 @@ from netral.cases.services.registration import (
     Requirement,
     match_differs,
     next_case_number,
-    region_codes,
     register_report,
     required_items,
 )
@@ -55,7 +54,6 @@ __all__ = [
     "perform",
     "public_stage",
     "refusal",
-    "region_codes",
     "register_report",
     "required_items",
     "start_deadline",

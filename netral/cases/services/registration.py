@@ -19,7 +19,7 @@ from netral.cases.services.transitions import start_deadline
 from netral.core import audit
 from netral.intake.models import Report
 from netral.intake.services import mark_registered
-from netral.regions.queries import zone_of
+from netral.regions.queries import region_codes, zone_of
 
 
 @dataclass(frozen=True)
@@ -60,14 +60,6 @@ def next_case_number(office: Any, year: int) -> str:
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"{office.code}/{year}/{sequence.last:05d}"
-
-
-def region_codes(region_id: str | None) -> tuple[str, str]:
-    """The province and regency/city codes of a region code (``64.02.05`` -> 64, 64.02)."""
-    if not region_id:
-        return "", ""
-    parts = region_id.split(".")
-    return parts[0], ".".join(parts[:2]) if len(parts) > 1 else ""
 
 
 def match_differs(report: Report) -> bool:
