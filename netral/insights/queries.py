@@ -298,7 +298,8 @@ def summary(scope: Scope, f: SummaryFilter) -> dict[str, Any]:
     counts from the rollup only when it was recounted today, else live.
 
     The rollup's figures are kept in the shared cache per scope, filter and rollup revision
-    (``netral.insights.figures``): a dashboard opened again reads them in one round trip. The
+    (``netral.insights.figures``): a dashboard opened again reads them in two round trips
+    (the sums and the counts by region); a figure computed on the read replica is not kept. The
     live queries (report counts, PPK names, overdue fallbacks) are built by the ORM once per
     scope and filter (``netral.core.statements``): in a province the database answers each in
     a fraction of a millisecond, less than the ORM takes to build it."""
